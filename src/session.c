@@ -1,0 +1,231 @@
+/*
+ * OpenWUA: UpdateSession, the factory of searchers, downloaders and installers.
+ *
+ * Copyright 2026 the OpenWUA authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "private.h"
+
+struct update_session
+{
+    IUpdateSession3 IUpdateSession3_iface;
+    LONG refs;
+    SRWLOCK lock;
+    BSTR client_id;             /* NULL until set: reads as "Unknown" */
+    IWebProxy *proxy;           /* NULL: the default, system proxy settings */
+    LCID locale;
+};
+
+static struct dispatch_type update_session_type = DISPATCH_TYPE(IID_IUpdateSession3);
+
+static inline struct update_session *impl_from_IUpdateSession3(IUpdateSession3 *iface)
+{
+    return CONTAINING_RECORD(iface, struct update_session, IUpdateSession3_iface);
+}
+
+static HRESULT WINAPI update_session_QueryInterface(IUpdateSession3 *iface, REFIID riid, void **obj)
+{
+    if (!obj) return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)
+        || IsEqualIID(riid, &IID_IUpdateSession) || IsEqualIID(riid, &IID_IUpdateSession2)
+        || IsEqualIID(riid, &IID_IUpdateSession3))
+    {
+        *obj = iface;
+        IUpdateSession3_AddRef(iface);
+        return S_OK;
+    }
+    *obj = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI update_session_AddRef(IUpdateSession3 *iface)
+{
+    return InterlockedIncrement(&impl_from_IUpdateSession3(iface)->refs);
+}
+
+static ULONG WINAPI update_session_Release(IUpdateSession3 *iface)
+{
+    struct update_session *This = impl_from_IUpdateSession3(iface);
+    ULONG refs = InterlockedDecrement(&This->refs);
+
+    if (!refs)
+    {
+        SysFreeString(This->client_id);
+        if (This->proxy) IWebProxy_Release(This->proxy);
+        free(This);
+        object_destroyed();
+    }
+    return refs;
+}
+
+DEFINE_IDISPATCH(update_session, IUpdateSession3, update_session_type)
+
+static HRESULT WINAPI update_session_get_ClientApplicationID(IUpdateSession3 *iface, BSTR *out)
+{
+    struct update_session *This = impl_from_IUpdateSession3(iface);
+    HRESULT hr;
+
+    AcquireSRWLockShared(&This->lock);
+    hr = return_bstr(This->client_id ? This->client_id : L"Unknown", out);
+    ReleaseSRWLockShared(&This->lock);
+    return hr;
+}
+
+static HRESULT WINAPI update_session_put_ClientApplicationID(IUpdateSession3 *iface, BSTR value)
+{
+    struct update_session *This = impl_from_IUpdateSession3(iface);
+    HRESULT hr;
+
+    AcquireSRWLockExclusive(&This->lock);
+    hr = bstr_copy(value, &This->client_id);
+    ReleaseSRWLockExclusive(&This->lock);
+    return hr;
+}
+
+/* Sessions made in this process are never read-only; only remote ones would be. */
+static HRESULT WINAPI update_session_get_ReadOnly(IUpdateSession3 *iface, VARIANT_BOOL *out)
+{
+    (void)iface;
+    return return_bool(FALSE, out);
+}
+
+/* Without a proxy of its own, the session uses the system's settings: that
+ * default reads as a fresh WebProxy with AutoDetect on and no address. */
+static HRESULT default_proxy(IWebProxy **out)
+{
+    HRESULT hr = web_proxy_create(&IID_IWebProxy, (void **)out);
+
+    if (SUCCEEDED(hr) && FAILED(hr = IWebProxy_put_AutoDetect(*out, VARIANT_TRUE)))
+    {
+        IWebProxy_Release(*out);
+        *out = NULL;
+    }
+    return hr;
+}
+
+static HRESULT WINAPI update_session_get_WebProxy(IUpdateSession3 *iface, IWebProxy **out)
+{
+    struct update_session *This = impl_from_IUpdateSession3(iface);
+    HRESULT hr = S_OK;
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    AcquireSRWLockExclusive(&This->lock);
+    if (!This->proxy) hr = default_proxy(&This->proxy);
+    if (SUCCEEDED(hr))
+    {
+        *out = This->proxy;
+        IWebProxy_AddRef(*out);
+    }
+    ReleaseSRWLockExclusive(&This->lock);
+    return hr;
+}
+
+static HRESULT WINAPI update_session_put_WebProxy(IUpdateSession3 *iface, IWebProxy *value)
+{
+    struct update_session *This = impl_from_IUpdateSession3(iface);
+    IWebProxy *old;
+
+    if (value) IWebProxy_AddRef(value);
+    AcquireSRWLockExclusive(&This->lock);
+    old = This->proxy;
+    This->proxy = value;
+    ReleaseSRWLockExclusive(&This->lock);
+    if (old) IWebProxy_Release(old);
+    return S_OK;
+}
+
+/* The searcher, downloader, installer and service manager arrive with their issues. */
+static HRESULT WINAPI update_session_CreateUpdateSearcher(IUpdateSession3 *iface, IUpdateSearcher **out)
+{
+    (void)iface;
+    if (!out) return E_POINTER;
+    *out = NULL;
+    return E_NOTIMPL;
+}
+
+static HRESULT WINAPI update_session_CreateUpdateDownloader(IUpdateSession3 *iface, IUpdateDownloader **out)
+{
+    (void)iface;
+    if (!out) return E_POINTER;
+    *out = NULL;
+    return E_NOTIMPL;
+}
+
+static HRESULT WINAPI update_session_CreateUpdateInstaller(IUpdateSession3 *iface, IUpdateInstaller **out)
+{
+    (void)iface;
+    if (!out) return E_POINTER;
+    *out = NULL;
+    return E_NOTIMPL;
+}
+
+static HRESULT WINAPI update_session_get_UserLocale(IUpdateSession3 *iface, LCID *out)
+{
+    if (!out) return E_POINTER;
+    *out = impl_from_IUpdateSession3(iface)->locale;
+    return S_OK;
+}
+
+static HRESULT WINAPI update_session_put_UserLocale(IUpdateSession3 *iface, LCID value)
+{
+    if (!IsValidLocale(value, LCID_SUPPORTED)) return E_INVALIDARG;
+    impl_from_IUpdateSession3(iface)->locale = value;
+    return S_OK;
+}
+
+static HRESULT WINAPI update_session_CreateUpdateServiceManager(IUpdateSession3 *iface, IUpdateServiceManager2 **out)
+{
+    (void)iface;
+    if (!out) return E_POINTER;
+    *out = NULL;
+    return E_NOTIMPL;
+}
+
+static HRESULT WINAPI update_session_QueryHistory(IUpdateSession3 *iface, BSTR criteria, LONG start, LONG count,
+                                                  IUpdateHistoryEntryCollection **out)
+{
+    (void)iface; (void)criteria; (void)start; (void)count;
+    if (!out) return E_POINTER;
+    *out = NULL;
+    return E_NOTIMPL;
+}
+
+static const IUpdateSession3Vtbl update_session_vtbl =
+{
+    update_session_QueryInterface,
+    update_session_AddRef,
+    update_session_Release,
+    update_session_GetTypeInfoCount,
+    update_session_GetTypeInfo,
+    update_session_GetIDsOfNames,
+    update_session_Invoke,
+    update_session_get_ClientApplicationID,
+    update_session_put_ClientApplicationID,
+    update_session_get_ReadOnly,
+    update_session_get_WebProxy,
+    update_session_put_WebProxy,
+    update_session_CreateUpdateSearcher,
+    update_session_CreateUpdateDownloader,
+    update_session_CreateUpdateInstaller,
+    update_session_get_UserLocale,
+    update_session_put_UserLocale,
+    update_session_CreateUpdateServiceManager,
+    update_session_QueryHistory,
+};
+
+HRESULT update_session_create(REFIID riid, void **obj)
+{
+    struct update_session *This;
+    HRESULT hr;
+
+    if (!(This = calloc(1, sizeof(*This)))) return E_OUTOFMEMORY;
+    This->IUpdateSession3_iface.lpVtbl = &update_session_vtbl;
+    This->refs = 1;
+    This->locale = MAKELCID(GetUserDefaultUILanguage(), SORT_DEFAULT);
+    InitializeSRWLock(&This->lock);
+    object_created();
+    hr = IUpdateSession3_QueryInterface(&This->IUpdateSession3_iface, riid, obj);
+    IUpdateSession3_Release(&This->IUpdateSession3_iface);
+    return hr;
+}

@@ -1,0 +1,169 @@
+/*
+ * OpenWUA tests: shared helpers for the CMocka test programs.
+ *
+ * Copyright 2026 the OpenWUA authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "common.h"
+
+HMODULE wuapi_module(void)
+{
+    return GetModuleHandleW(L"wuapi.dll");
+}
+
+int leak_check(void **state)
+{
+    HRESULT (WINAPI *can_unload)(void);
+    HMODULE module = wuapi_module();
+
+    (void)state;
+    if (!module) return 0;      /* nothing was ever loaded */
+    can_unload = (void *)GetProcAddress(module, "DllCanUnloadNow");
+    assert_non_null(can_unload);
+    assert_hr(S_OK, can_unload());
+    return 0;
+}
+
+int run_tests_mta(const char *name, const struct CMUnitTest *tests, size_t count)
+{
+    int failed;
+
+    if (FAILED(CoInitializeEx(NULL, COINIT_MULTITHREADED))) return 1;
+    failed = _cmocka_run_group_tests(name, tests, count, NULL, NULL);
+    CoUninitialize();
+    return failed;
+}
+
+void *create(REFCLSID clsid, REFIID iid)
+{
+    void *obj = NULL;
+
+    assert_hr(S_OK, CoCreateInstance(clsid, NULL, CLSCTX_INPROC_SERVER, iid, &obj));
+    assert_non_null(obj);
+    return obj;
+}
+
+HRESULT invoke(IDispatch *disp, const WCHAR *name, WORD flags, VARIANT *result, EXCEPINFO *excep,
+               UINT argc, const VARIANT *args)
+{
+    DISPID id, put_id = DISPID_PROPERTYPUT;
+    DISPPARAMS params = { NULL, NULL, argc, 0 };
+    VARIANT reversed[8];
+    EXCEPINFO local;
+    HRESULT hr;
+    UINT i;
+
+    assert_true(argc <= 8);
+    hr = IDispatch_GetIDsOfNames(disp, &IID_NULL, (LPOLESTR *)&name, 1, LOCALE_USER_DEFAULT, &id);
+    if (FAILED(hr)) return hr;
+    /* DISPPARAMS holds the arguments last first. */
+    for (i = 0; i < argc; i++) reversed[argc - 1 - i] = args[i];
+    params.rgvarg = argc ? reversed : NULL;
+    if (flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF))
+    {
+        params.rgdispidNamedArgs = &put_id;
+        params.cNamedArgs = 1;
+    }
+    if (!excep) excep = &local;
+    memset(excep, 0, sizeof(*excep));
+    if (result) VariantInit(result);
+    hr = IDispatch_Invoke(disp, id, &IID_NULL, LOCALE_USER_DEFAULT, flags, &params, result, excep, NULL);
+    if (excep == &local)
+    {
+        SysFreeString(local.bstrSource);
+        SysFreeString(local.bstrDescription);
+        SysFreeString(local.bstrHelpFile);
+    }
+    return hr;
+}
+
+HRESULT get_property(IDispatch *disp, const WCHAR *name, VARIANT *result)
+{
+    return invoke(disp, name, DISPATCH_PROPERTYGET, result, NULL, 0, NULL);
+}
+
+HRESULT put_property(IDispatch *disp, const WCHAR *name, const VARIANT *value)
+{
+    return invoke(disp, name, DISPATCH_PROPERTYPUT, NULL, NULL, 1, value);
+}
+
+VARIANT var_i4(LONG value)
+{
+    VARIANT v;
+
+    V_VT(&v) = VT_I4;
+    V_I4(&v) = value;
+    return v;
+}
+
+VARIANT var_bool(BOOL value)
+{
+    VARIANT v;
+
+    V_VT(&v) = VT_BOOL;
+    V_BOOL(&v) = value ? VARIANT_TRUE : VARIANT_FALSE;
+    return v;
+}
+
+VARIANT var_bstr(const WCHAR *value)
+{
+    VARIANT v;
+
+    V_VT(&v) = VT_BSTR;
+    V_BSTR(&v) = SysAllocString(value);
+    return v;
+}
+
+VARIANT var_disp(IDispatch *value)
+{
+    VARIANT v;
+
+    V_VT(&v) = VT_DISPATCH;
+    V_DISPATCH(&v) = value;
+    return v;
+}
+
+void reg_delete_tree(const WCHAR *key)
+{
+    RegDeleteTreeW(HKEY_LOCAL_MACHINE, key);
+}
+
+void reg_set_dword(const WCHAR *key, const WCHAR *name, DWORD value)
+{
+    assert_int_equal(0, RegSetKeyValueW(HKEY_LOCAL_MACHINE, key, name, REG_DWORD, &value, sizeof(value)));
+}
+
+BOOL reg_get_dword(const WCHAR *key, const WCHAR *name, DWORD *value)
+{
+    DWORD size = sizeof(*value);
+
+    return !RegGetValueW(HKEY_LOCAL_MACHINE, key, name, RRF_RT_REG_DWORD, NULL, value, &size);
+}
+
+BOOL reg_key_exists(HKEY root, const WCHAR *key)
+{
+    HKEY handle;
+
+    if (RegOpenKeyExW(root, key, 0, KEY_READ, &handle)) return FALSE;
+    RegCloseKey(handle);
+    return TRUE;
+}
+
+DWORD run_self(const WCHAR *args)
+{
+    WCHAR path[MAX_PATH], cmdline[2 * MAX_PATH];
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    DWORD code = 0xdead;
+
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    GetModuleFileNameW(NULL, path, MAX_PATH);
+    swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" %ls", path, args);
+    assert_true(CreateProcessW(path, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(pi.hProcess, 60000));
+    GetExitCodeProcess(pi.hProcess, &code);
+    CloseHandle(pi.hProcess);
+    CloseHandle(pi.hThread);
+    return code;
+}
