@@ -40,23 +40,59 @@ HRESULT dispatch_load_typelib(ITypeLib **out)
     return S_OK;
 }
 
-/* Restricted members (HWND-typed) are in the vtable only, never reachable by IDispatch. */
-static void find_restricted(struct dispatch_type *type, ITypeInfo *typeinfo)
+static SHORT callable_args(const FUNCDESC *func)
 {
-    TYPEATTR *attr;
+    SHORT i, count = 0;
+
+    for (i = 0; i < func->cParams; i++)
+        if (!(func->lprgelemdescParam[i].paramdesc.wParamFlags & (PARAMFLAG_FRETVAL | PARAMFLAG_FLCID))) count++;
+    return count;
+}
+
+static HRESULT add_members(struct dispatch_type *type, ITypeInfo *typeinfo, const TYPEATTR *attr)
+{
+    struct dispatch_member *members;
     FUNCDESC *func;
     UINT i;
 
-    type->restricted_count = 0;
-    if (FAILED(ITypeInfo_GetTypeAttr(typeinfo, &attr))) return;
+    if (!(members = realloc(type->members, (type->member_count + attr->cFuncs) * sizeof(*members))))
+        return E_OUTOFMEMORY;
+    type->members = members;
     for (i = 0; i < attr->cFuncs; i++)
     {
+        struct dispatch_member *member = &members[type->member_count];
+
         if (FAILED(ITypeInfo_GetFuncDesc(typeinfo, i, &func))) continue;
-        if ((func->wFuncFlags & FUNCFLAG_FRESTRICTED) && type->restricted_count < (LONG)ARRAY_SIZE(type->restricted))
-            type->restricted[type->restricted_count++] = func->memid;
+        member->id = func->memid;
+        member->invkind = func->invkind;
+        member->restricted = !!(func->wFuncFlags & FUNCFLAG_FRESTRICTED);
+        member->max_args = callable_args(func);
+        type->member_count++;
         ITypeInfo_ReleaseFuncDesc(typeinfo, func);
     }
+    return S_OK;
+}
+
+/* Wine's ITypeInfo::Invoke neither refuses restricted members nor surplus
+ * arguments; Windows does both, so the limits are kept here per member,
+ * for the interface and every interface it derives from. */
+static HRESULT describe_members(struct dispatch_type *type, ITypeInfo *typeinfo)
+{
+    ITypeInfo *base;
+    TYPEATTR *attr;
+    HREFTYPE href;
+    HRESULT hr;
+
+    if (FAILED(hr = ITypeInfo_GetTypeAttr(typeinfo, &attr))) return hr;
+    hr = add_members(type, typeinfo, attr);
+    if (SUCCEEDED(hr) && attr->cImplTypes && SUCCEEDED(ITypeInfo_GetRefTypeOfImplType(typeinfo, 0, &href))
+        && SUCCEEDED(ITypeInfo_GetRefTypeInfo(typeinfo, href, &base)))
+    {
+        hr = describe_members(type, base);
+        ITypeInfo_Release(base);
+    }
     ITypeInfo_ReleaseTypeAttr(typeinfo, attr);
+    return hr;
 }
 
 static HRESULT load_type(struct dispatch_type *type)
@@ -91,7 +127,17 @@ static HRESULT load_type(struct dispatch_type *type)
         ITypeInfo_Release(typeinfo);
         return S_OK;
     }
-    find_restricted(type, typeinfo);
+    if (FAILED(hr = describe_members(type, typeinfo)))
+    {
+        free(type->members);
+        type->members = NULL;
+        type->member_count = 0;
+        /* Leave the type unfilled; the next call tries again. */
+        type->dispinfo = NULL;
+        ITypeInfo_Release(dispinfo);
+        ITypeInfo_Release(typeinfo);
+        return hr;
+    }
     slot = InterlockedIncrement(&filled_count) - 1;
     if (slot < (LONG)ARRAY_SIZE(filled)) filled[slot] = type;
     /* Published last: readers take a non-NULL typeinfo as "all filled". */
@@ -120,6 +166,9 @@ void dispatch_release_all(void)
     {
         ITypeInfo_Release(filled[i]->typeinfo);
         ITypeInfo_Release(filled[i]->dispinfo);
+        free(filled[i]->members);
+        filled[i]->members = NULL;
+        filled[i]->member_count = 0;
         filled[i]->typeinfo = filled[i]->dispinfo = NULL;
     }
     filled_count = 0;
@@ -141,13 +190,32 @@ HRESULT dispatch_get_type_info(struct dispatch_type *type, UINT index, ITypeInfo
     return S_OK;
 }
 
-static BOOL is_restricted(const struct dispatch_type *type, DISPID member)
+static BOOL has_form(const struct dispatch_type *type, DISPID member, WORD invkind)
 {
-    LONG i;
+    UINT i;
 
-    for (i = 0; i < type->restricted_count; i++)
-        if (type->restricted[i] == member) return TRUE;
+    for (i = 0; i < type->member_count; i++)
+        if (type->members[i].id == member && (type->members[i].invkind & invkind)) return TRUE;
     return FALSE;
+}
+
+/* Whether the member may be invoked with flags and argc arguments: restricted
+ * members are vtable-only; surplus arguments are DISP_E_BADPARAMCOUNT.  Members
+ * this table does not know are left to ITypeInfo::Invoke to refuse. */
+static HRESULT check_call(const struct dispatch_type *type, DISPID member, WORD flags, UINT argc)
+{
+    SHORT most = -1;
+    UINT i;
+
+    for (i = 0; i < type->member_count; i++)
+    {
+        const struct dispatch_member *m = &type->members[i];
+
+        if (m->id != member) continue;
+        if (m->restricted) return DISP_E_MEMBERNOTFOUND;
+        if (m->invkind & flags) most = max(most, m->max_args);
+    }
+    return most >= 0 && argc > (UINT)most ? DISP_E_BADPARAMCOUNT : S_OK;
 }
 
 HRESULT dispatch_get_ids(struct dispatch_type *type, LPOLESTR *names, UINT count, DISPID *ids)
@@ -159,7 +227,7 @@ HRESULT dispatch_get_ids(struct dispatch_type *type, LPOLESTR *names, UINT count
     if (!count) return S_OK;
     if (FAILED(hr = get_typeinfo(type, &typeinfo))) return hr;
     hr = ITypeInfo_GetIDsOfNames(typeinfo, names, count, ids);
-    if (SUCCEEDED(hr) && is_restricted(type, ids[0]))
+    if (SUCCEEDED(hr) && check_call(type, ids[0], 0, 0) == DISP_E_MEMBERNOTFOUND)
     {
         ids[0] = DISPID_UNKNOWN;
         hr = DISP_E_UNKNOWNNAME;
@@ -182,23 +250,26 @@ static void strip_exception_text(EXCEPINFO *excep)
 HRESULT dispatch_invoke(struct dispatch_type *type, void *iface, DISPID member, WORD flags,
                         DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
 {
-    EXCEPINFO local;
     ITypeInfo *typeinfo;
     HRESULT hr;
 
     if (FAILED(hr = get_typeinfo(type, &typeinfo))) return hr;
     if (!params) return E_INVALIDARG;
-    if (!excep) excep = &local;
-    memset(excep, 0, sizeof(*excep));
-    if (is_restricted(type, member)) return DISP_E_MEMBERNOTFOUND;
-
-    hr = ITypeInfo_Invoke(typeinfo, iface, member, flags, params, result, excep, arg_err);
+    if (excep) memset(excep, 0, sizeof(*excep));
+    /* JScript asks for properties with DISPATCH_METHOD alone (new Enumerator,
+     * a bare c.Item(0)); Windows' dispatch treats that as a property get. */
+    if (flags == DISPATCH_METHOD && !has_form(type, member, DISPATCH_METHOD)
+        && has_form(type, member, DISPATCH_PROPERTYGET))
+        flags = DISPATCH_PROPERTYGET;
     /* Object properties are propput in the type library; VBScript's Set and
      * PowerShell assign them with PROPERTYPUTREF, which must land there too. */
-    if (hr == DISP_E_MEMBERNOTFOUND && (flags & DISPATCH_PROPERTYPUTREF))
-        hr = ITypeInfo_Invoke(typeinfo, iface, member, (flags & ~DISPATCH_PROPERTYPUTREF) | DISPATCH_PROPERTYPUT,
-                              params, result, excep, arg_err);
-    if (hr == DISP_E_EXCEPTION) strip_exception_text(excep);
-    if (excep == &local) strip_exception_text(&local);
+    if ((flags & DISPATCH_PROPERTYPUTREF) && !has_form(type, member, DISPATCH_PROPERTYPUTREF))
+        flags = (flags & ~DISPATCH_PROPERTYPUTREF) | DISPATCH_PROPERTYPUT;
+    if (FAILED(hr = check_call(type, member, flags, params->cArgs))) return hr;
+
+    hr = ITypeInfo_Invoke(typeinfo, iface, member, flags, params, result, excep, arg_err);
+    if (hr == DISP_E_EXCEPTION && excep) strip_exception_text(excep);
+    /* A failed call returns no value: Wine leaves the unset out-parameter's type there. */
+    if (FAILED(hr) && result) VariantClear(result);
     return hr;
 }

@@ -29,8 +29,16 @@ struct dispatch_type
     const IID *iid;
     ITypeInfo *volatile typeinfo;    /* the dual interface's vtable side */
     ITypeInfo *volatile dispinfo;    /* what GetTypeInfo hands out */
-    DISPID restricted[4];            /* members reachable through the vtable only */
-    LONG restricted_count;
+    struct dispatch_member *members; /* argument limits, filled with typeinfo */
+    UINT member_count;
+};
+
+struct dispatch_member
+{
+    DISPID id;
+    WORD invkind;
+    BOOL restricted;        /* reachable through the vtable only */
+    SHORT max_args;         /* arguments a caller may pass (retval excluded) */
 };
 
 #define DISPATCH_TYPE(guid) { .iid = &(guid) }
