@@ -73,12 +73,11 @@ static HRESULT core_clear(struct collection_core *core)
     return S_OK;
 }
 
+/* An aligned LONG is read whole, and a count is only ever a snapshot: no lock. */
 static HRESULT core_count(struct collection_core *core, LONG *count)
 {
     if (!count) return E_POINTER;
-    AcquireSRWLockShared(&core->lock);
-    *count = core->items.count;
-    ReleaseSRWLockShared(&core->lock);
+    *count = *(volatile LONG *)&core->items.count;
     return S_OK;
 }
 
@@ -381,22 +380,31 @@ static HRESULT WINAPI string_collection_get_Item(IStringCollection *iface, LONG 
     return S_OK;
 }
 
-/* A NULL BSTR is COM's empty string: store it as one, so reads never give NULL. */
-static void string_variant(BSTR value, VARIANT *v)
+/* A NULL BSTR is COM's empty string: store a real empty BSTR, so reads never give NULL.
+ * It has to be a real BSTR, as VariantCopy reads the length prefix. */
+static HRESULT string_variant(BSTR value, VARIANT *v)
 {
-    static const OLECHAR empty[] = L"";
-
     V_VT(v) = VT_BSTR;
-    V_BSTR(v) = value ? value : (BSTR)empty;
+    V_BSTR(v) = value ? value : SysAllocStringLen(NULL, 0);
+    return V_BSTR(v) ? S_OK : E_OUTOFMEMORY;
+}
+
+/* Frees what string_variant allocated. */
+static void string_variant_done(BSTR value, VARIANT *v)
+{
+    if (!value) SysFreeString(V_BSTR(v));
 }
 
 static HRESULT WINAPI string_collection_put_Item(IStringCollection *iface, LONG index, BSTR value)
 {
     struct string_collection *This = impl_from_IStringCollection(iface);
     VARIANT v;
+    HRESULT hr;
 
-    string_variant(value, &v);
-    return core_set(&This->core, index, &v);
+    if (FAILED(hr = string_variant(value, &v))) return hr;
+    hr = core_set(&This->core, index, &v);
+    string_variant_done(value, &v);
+    return hr;
 }
 
 static HRESULT WINAPI string_collection_get__NewEnum(IStringCollection *iface, IUnknown **out)
@@ -418,10 +426,13 @@ static HRESULT WINAPI string_collection_Add(IStringCollection *iface, BSTR value
 {
     struct string_collection *This = impl_from_IStringCollection(iface);
     VARIANT v;
+    HRESULT hr;
 
     if (!out) return E_POINTER;
-    string_variant(value, &v);
-    return core_insert(&This->core, -1, &v, out);
+    if (FAILED(hr = string_variant(value, &v))) return hr;
+    hr = core_insert(&This->core, -1, &v, out);
+    string_variant_done(value, &v);
+    return hr;
 }
 
 static HRESULT WINAPI string_collection_Clear(IStringCollection *iface)
@@ -453,10 +464,13 @@ static HRESULT WINAPI string_collection_Insert(IStringCollection *iface, LONG in
 {
     struct string_collection *This = impl_from_IStringCollection(iface);
     VARIANT v;
+    HRESULT hr;
 
     if (index < 0) return WU_E_INVALIDINDEX;
-    string_variant(value, &v);
-    return core_insert(&This->core, index, &v, NULL);
+    if (FAILED(hr = string_variant(value, &v))) return hr;
+    hr = core_insert(&This->core, index, &v, NULL);
+    string_variant_done(value, &v);
+    return hr;
 }
 
 static HRESULT WINAPI string_collection_RemoveAt(IStringCollection *iface, LONG index)

@@ -104,17 +104,21 @@ static HRESULT unregister_typelib(void)
 {
     ITypeLib *typelib;
     TLIBATTR *attr;
+    BSTR path;
     HRESULT hr = dispatch_load_typelib(&typelib);
 
     if (FAILED(hr)) return hr;
     if (SUCCEEDED(hr = ITypeLib_GetLibAttr(typelib, &attr)))
     {
-        hr = UnRegisterTypeLib(&attr->guid, attr->wMajorVerNum, attr->wMinorVerNum, attr->lcid, attr->syskind);
+        /* Already unregistered is not an error: unregistering twice is harmless. */
+        if (SUCCEEDED(QueryPathOfRegTypeLib(&attr->guid, attr->wMajorVerNum, attr->wMinorVerNum, attr->lcid, &path)))
+        {
+            SysFreeString(path);
+            hr = UnRegisterTypeLib(&attr->guid, attr->wMajorVerNum, attr->wMinorVerNum, attr->lcid, attr->syskind);
+        }
         ITypeLib_ReleaseTLibAttr(typelib, attr);
     }
     ITypeLib_Release(typelib);
-    /* Already unregistered is not an error: unregistering twice is harmless. */
-    if (hr == TYPE_E_REGISTRYACCESS || hr == TYPE_E_LIBNOTREGISTERED) hr = S_OK;
     return hr;
 }
 
