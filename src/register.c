@@ -122,6 +122,8 @@ static HRESULT unregister_typelib(void)
     return hr;
 }
 
+/* Registration starts from a clean slate: whatever another wuapi.dll (Wine's
+ * builtin) left under these keys goes, so the result is always the same. */
 HRESULT WINAPI DllRegisterServer(void)
 {
     WCHAR path[MAX_PATH];
@@ -130,7 +132,11 @@ HRESULT WINAPI DllRegisterServer(void)
 
     if (!GetModuleFileNameW(wuapi_instance, path, ARRAY_SIZE(path))) return HRESULT_FROM_WIN32(GetLastError());
     for (i = 0; i < ARRAY_SIZE(wua_classes); i++)
+    {
+        unregister_class(&wua_classes[i]);
         if (FAILED(hr = register_class(&wua_classes[i], path))) return hr;
+    }
+    if (FAILED(hr = unregister_typelib())) return hr;
     return register_typelib(path);
 }
 
