@@ -149,21 +149,30 @@ BOOL reg_key_exists(HKEY root, const WCHAR *key)
     return TRUE;
 }
 
-DWORD run_self(const WCHAR *args)
+DWORD run_process(const WCHAR *cmdline)
 {
-    WCHAR path[MAX_PATH], cmdline[2 * MAX_PATH];
+    WCHAR buffer[2 * MAX_PATH];
     STARTUPINFOW si;
     PROCESS_INFORMATION pi;
     DWORD code = 0xdead;
 
     memset(&si, 0, sizeof(si));
     si.cb = sizeof(si);
-    GetModuleFileNameW(NULL, path, MAX_PATH);
-    swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" %ls", path, args);
-    assert_true(CreateProcessW(path, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+    wcsncpy(buffer, cmdline, ARRAYSIZE(buffer) - 1);   /* CreateProcessW may write to it */
+    buffer[ARRAYSIZE(buffer) - 1] = 0;
+    assert_true(CreateProcessW(NULL, buffer, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
     assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(pi.hProcess, 60000));
     GetExitCodeProcess(pi.hProcess, &code);
     CloseHandle(pi.hProcess);
     CloseHandle(pi.hThread);
     return code;
+}
+
+DWORD run_self(const WCHAR *args)
+{
+    WCHAR path[MAX_PATH], cmdline[2 * MAX_PATH];
+
+    GetModuleFileNameW(NULL, path, MAX_PATH);
+    swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" %ls", path, args);
+    return run_process(cmdline);
 }

@@ -55,6 +55,9 @@ void reg_set_dword(const WCHAR *key, const WCHAR *name, DWORD value);
 BOOL reg_get_dword(const WCHAR *key, const WCHAR *name, DWORD *value);
 BOOL reg_key_exists(HKEY root, const WCHAR *key);
 
+/* Runs a command line to its end (at most a minute) and returns its exit code. */
+DWORD run_process(const WCHAR *cmdline);
+
 /* Runs this test program again with extra arguments and returns its exit code:
  * the way to check that state persists into a new process. */
 DWORD run_self(const WCHAR *args);

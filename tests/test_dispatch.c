@@ -200,6 +200,84 @@ static void concurrent_first_calls_all_succeed(void **state)
     IDispatch_Release(disp);
 }
 
+/* Calls every out-only member of one interface level (and its bases) through
+ * its vtable slot with a NULL out-pointer; returns how many calls were made. */
+static int call_getters_with_null(IUnknown *obj, ITypeInfo *typeinfo)
+{
+    VARTYPE types[1] = { VT_BYREF | VT_I4 };
+    VARIANT arg, *args[1] = { &arg }, result;
+    ITypeInfo *base;
+    TYPEATTR *attr;
+    FUNCDESC *func;
+    HREFTYPE href;
+    BSTR name;
+    int calls = 0;
+    UINT i;
+
+    assert_hr(S_OK, ITypeInfo_GetTypeAttr(typeinfo, &attr));
+    if (IsEqualGUID(&attr->guid, &IID_IDispatch) || IsEqualGUID(&attr->guid, &IID_IUnknown))
+    {
+        ITypeInfo_ReleaseTypeAttr(typeinfo, attr);
+        return 0;
+    }
+    for (i = 0; i < attr->cFuncs; i++)
+    {
+        assert_hr(S_OK, ITypeInfo_GetFuncDesc(typeinfo, i, &func));
+        if (func->cParams == 1 && (func->lprgelemdescParam[0].paramdesc.wParamFlags & PARAMFLAG_FRETVAL))
+        {
+            V_VT(&arg) = VT_BYREF | VT_I4;
+            V_BYREF(&arg) = NULL;
+            assert_hr(S_OK, DispCallFunc(obj, func->oVft, CC_STDCALL, VT_ERROR, 1, types, args, &result));
+            ITypeInfo_GetDocumentation(typeinfo, func->memid, &name, NULL, NULL, NULL);
+            if (V_ERROR(&result) != E_POINTER) fail_msg("%ls: 0x%08lx, not E_POINTER", name, V_ERROR(&result));
+            SysFreeString(name);
+            calls++;
+        }
+        ITypeInfo_ReleaseFuncDesc(typeinfo, func);
+    }
+    if (attr->cImplTypes && SUCCEEDED(ITypeInfo_GetRefTypeOfImplType(typeinfo, 0, &href))
+        && SUCCEEDED(ITypeInfo_GetRefTypeInfo(typeinfo, href, &base)))
+    {
+        calls += call_getters_with_null(obj, base);
+        ITypeInfo_Release(base);
+    }
+    ITypeInfo_ReleaseTypeAttr(typeinfo, attr);
+    return calls;
+}
+
+/* Every getter and every method whose only parameter is its result, on every class:
+ * a NULL out-pointer is E_POINTER, never a crash. */
+static void null_out_pointers_are_refused_everywhere(void **state)
+{
+    ITypeInfo *dispinfo, *typeinfo;
+    IUnknown *obj;
+    HREFTYPE href;
+    int calls = 0;
+    size_t i;
+
+    (void)state;
+    IAutomaticUpdates2 *au = create(&CLSID_AutomaticUpdates, &IID_IAutomaticUpdates2);
+    IUnknown *others[2];
+
+    /* The objects clients cannot create themselves come from AutomaticUpdates. */
+    assert_hr(S_OK, IAutomaticUpdates2_get_Settings(au, (IAutomaticUpdatesSettings **)&others[0]));
+    assert_hr(S_OK, IAutomaticUpdates2_get_Results(au, (IAutomaticUpdatesResults **)&others[1]));
+    IAutomaticUpdates2_Release(au);
+    for (i = 0; i < ARRAYSIZE(classes) + ARRAYSIZE(others); i++)
+    {
+        obj = i < ARRAYSIZE(classes) ? create(classes[i].clsid, classes[i].newest) : others[i - ARRAYSIZE(classes)];
+        assert_hr(S_OK, IDispatch_GetTypeInfo((IDispatch *)obj, 0, 0, &dispinfo));
+        assert_hr(S_OK, ITypeInfo_GetRefTypeOfImplType(dispinfo, -1, &href));
+        assert_hr(S_OK, ITypeInfo_GetRefTypeInfo(dispinfo, href, &typeinfo));
+        calls += call_getters_with_null(obj, typeinfo);
+        ITypeInfo_Release(typeinfo);
+        ITypeInfo_Release(dispinfo);
+        IUnknown_Release(obj);
+    }
+    print_message("%d getters called with a NULL out-pointer\n", calls);
+    assert_true(calls >= 35);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] =
@@ -211,6 +289,7 @@ int main(void)
         LEAK_CHECKED(restricted_members_are_vtable_only),
         LEAK_CHECKED(arguments_are_coerced_like_automation_does),
         LEAK_CHECKED(concurrent_first_calls_all_succeed),
+        LEAK_CHECKED(null_out_pointers_are_refused_everywhere),
     };
     return RUN_TESTS(tests);
 }

@@ -24,19 +24,9 @@ static const GUID libid = { 0xb596cc9f, 0x56e5, 0x419e, { 0xa6, 0x22, 0xe0, 0x1b
 static DWORD regsvr32(const WCHAR *flags)
 {
     WCHAR cmdline[128];
-    STARTUPINFOW si;
-    PROCESS_INFORMATION pi;
-    DWORD code = 0xdead;
 
-    memset(&si, 0, sizeof(si));
-    si.cb = sizeof(si);
     swprintf(cmdline, ARRAYSIZE(cmdline), L"regsvr32.exe %ls /s wuapi.dll", flags);
-    assert_true(CreateProcessW(NULL, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
-    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(pi.hProcess, 60000));
-    GetExitCodeProcess(pi.hProcess, &code);
-    CloseHandle(pi.hProcess);
-    CloseHandle(pi.hThread);
-    return code;
+    return run_process(cmdline);
 }
 
 /* A text snapshot of a registry tree: one line per key and per value. */
