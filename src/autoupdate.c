@@ -448,25 +448,22 @@ static BOOL service_enabled(void)
     return FAILED(state_get_dword(state_key_openwua, service_enabled_value, &enabled)) || enabled;
 }
 
-/* Detection searches the default catalog.  With none configured a search
- * succeeds with nothing found; searching a catalog needs the update-source
- * work, which this build does not have yet. */
+/* Detection is a search of the default service's catalog with the default
+ * criteria; search_catalog dates LastSearchSuccessDate when it succeeds. */
 static HRESULT WINAPI automatic_updates_DetectNow(IAutomaticUpdates2 *iface)
 {
+    ISearchResult *result;
     WCHAR *catalog;
-    SYSTEMTIME now;
-    DATE date;
+    HRESULT hr;
 
     (void)iface;
     if (!service_enabled()) return WU_E_AU_NOSERVICE;
-    if (SUCCEEDED(state_get_string(state_key_openwua, L"DefaultCatalog", &catalog)))
-    {
-        free(catalog);
-        return E_NOTIMPL;
-    }
-    GetSystemTime(&now);
-    SystemTimeToVariantTime(&now, &date);
-    return state_set_date(state_key_openwua, last_search_value, date);
+    if (FAILED(hr = service_location(&default_service_id, &catalog))) return hr;
+    hr = search_catalog(NULL, &default_service_id, catalog, MAKELCID(GetUserDefaultUILanguage(), SORT_DEFAULT),
+                        FALSE, &result);
+    free(catalog);
+    if (SUCCEEDED(hr)) ISearchResult_Release(result);
+    return FAILED(hr) ? hr : S_OK;
 }
 
 static HRESULT WINAPI automatic_updates_Pause(IAutomaticUpdates2 *iface)

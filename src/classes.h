@@ -25,6 +25,9 @@ static const struct wua_class wua_classes[] =
     { &CLSID_SystemInformation, L"SystemInformation Class", L"Microsoft.Update.SystemInfo", system_info_create },
     { &CLSID_WindowsUpdateAgentInfo, L"WindowsUpdateAgentInfo Class", L"Microsoft.Update.AgentInfo", agent_info_create },
     { &CLSID_AutomaticUpdates, L"AutomaticUpdates", L"Microsoft.Update.AutoUpdate", automatic_updates_create },
+    { &CLSID_UpdateSearcher, L"UpdateSearcher Class", L"Microsoft.Update.Searcher", searcher_create_class },
+    { &CLSID_UpdateServiceManager, L"UpdateServiceManager Class", L"Microsoft.Update.ServiceManager",
+      service_manager_create },
 };
 
 #endif

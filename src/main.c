@@ -118,7 +118,11 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         break;
     case DLL_PROCESS_DETACH:
         /* At process exit other DLLs may already be gone: only clean up on FreeLibrary. */
-        if (!reserved) dispatch_release_all();
+        if (!reserved)
+        {
+            store_release_all();
+            dispatch_release_all();
+        }
         break;
     }
     return TRUE;

@@ -49,6 +49,7 @@ HRESULT dispatch_invoke(struct dispatch_type *type, void *iface, DISPID member, 
                         DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err);
 HRESULT dispatch_load_typelib(ITypeLib **typelib);
 void dispatch_release_all(void);
+void store_release_all(void);
 
 /* Defines the four IDispatch methods of one interface face of a class. */
 #define DEFINE_IDISPATCH(prefix, iface_type, type)                                              \
@@ -86,11 +87,16 @@ HRESULT return_bstr(const WCHAR *value, BSTR *out);
 HRESULT return_bool(BOOL value, VARIANT_BOOL *out);
 BOOL is_variant_bool(VARIANT_BOOL value);
 HRESULT bstr_copy(BSTR value, BSTR *dest);
+void guid_to_wua_string(const GUID *id, WCHAR text[37]);
+HRESULT return_guid(const GUID *id, BSTR *out);
+HRESULT guid_from_string(const WCHAR *text, GUID *out);
 
 /* --- persistent state in the registry (state.c); no COM in it --- */
 HRESULT state_get_dword(const WCHAR *subkey, const WCHAR *name, DWORD *value);
 HRESULT state_set_dword(const WCHAR *subkey, const WCHAR *name, DWORD value);
 HRESULT state_get_string(const WCHAR *subkey, const WCHAR *name, WCHAR **value);
+HRESULT state_set_string(const WCHAR *subkey, const WCHAR *name, const WCHAR *value);
+HRESULT state_delete_key(const WCHAR *subkey);
 HRESULT state_get_date(const WCHAR *subkey, const WCHAR *name, DATE *value);
 HRESULT state_set_date(const WCHAR *subkey, const WCHAR *name, DATE value);
 BOOL state_reboot_required(void);
@@ -129,5 +135,27 @@ void var_array_clear(struct var_array *array);
 HRESULT var_array_copy(const struct var_array *src, struct var_array *dest);
 /* Creates an IEnumVARIANT over a snapshot of the array. */
 HRESULT var_array_enum(const struct var_array *array, IUnknown **out);
+
+/* --- searching (searcher.c) --- */
+HRESULT searcher_create(LCID locale, REFIID riid, void **obj);
+HRESULT searcher_create_class(REFIID riid, void **obj);
+HRESULT search_catalog(const WCHAR *criteria, const GUID *service, const WCHAR *location, LCID locale,
+                       BOOL include_superseded, ISearchResult **out);
+
+/* --- services (servicemgr.c) --- */
+HRESULT service_manager_create(REFIID riid, void **obj);
+/* The catalog a service searches; *location NULL (S_FALSE) when it has none. */
+HRESULT service_location(const GUID *service, WCHAR **location);
+extern const GUID default_service_id;
+
+/* --- updates (update.c) --- */
+struct update_record;
+struct category_set;
+HRESULT update_create(struct update_record *record, LCID locale, DeploymentAction action, IUpdate **out);
+HRESULT update_add_to_categories(IUpdate *update, struct category_set *set);
+
+/* --- read-only collections of objects (rocoll.c) --- */
+HRESULT ro_collection_create(const IID *iid, struct dispatch_type *type, struct var_array *items, void **out);
+HRESULT var_array_append_object(struct var_array *items, IDispatch *object);
 
 #endif

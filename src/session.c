@@ -135,14 +135,14 @@ static HRESULT WINAPI update_session_put_WebProxy(IUpdateSession3 *iface, IWebPr
     return S_OK;
 }
 
-/* The searcher, downloader, installer and service manager arrive with their issues. */
 static HRESULT WINAPI update_session_CreateUpdateSearcher(IUpdateSession3 *iface, IUpdateSearcher **out)
 {
-    (void)iface;
     if (!out) return E_POINTER;
     *out = NULL;
-    return E_NOTIMPL;
+    return searcher_create(impl_from_IUpdateSession3(iface)->locale, &IID_IUpdateSearcher, (void **)out);
 }
+
+/* The downloader and installer arrive with their issues. */
 
 static HRESULT WINAPI update_session_CreateUpdateDownloader(IUpdateSession3 *iface, IUpdateDownloader **out)
 {
@@ -179,7 +179,7 @@ static HRESULT WINAPI update_session_CreateUpdateServiceManager(IUpdateSession3 
     (void)iface;
     if (!out) return E_POINTER;
     *out = NULL;
-    return E_NOTIMPL;
+    return service_manager_create(&IID_IUpdateServiceManager2, (void **)out);
 }
 
 static HRESULT WINAPI update_session_QueryHistory(IUpdateSession3 *iface, BSTR criteria, LONG start, LONG count,

@@ -103,3 +103,19 @@ HRESULT state_set_reboot_required(BOOL required)
     if (!status) RegCloseKey(key);
     return HRESULT_FROM_WIN32(status);
 }
+
+HRESULT state_set_string(const WCHAR *subkey, const WCHAR *name, const WCHAR *value)
+{
+    /* HRESULT_FROM_WIN32 is a macro that evaluates its argument twice: call first. */
+    LSTATUS status = RegSetKeyValueW(HKEY_LOCAL_MACHINE, subkey, name, REG_SZ, value,
+                                     (DWORD)((wcslen(value) + 1) * sizeof(WCHAR)));
+
+    return HRESULT_FROM_WIN32(status);
+}
+
+HRESULT state_delete_key(const WCHAR *subkey)
+{
+    LSTATUS status = RegDeleteTreeW(HKEY_LOCAL_MACHINE, subkey);
+
+    return HRESULT_FROM_WIN32(status);
+}

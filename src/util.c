@@ -4,6 +4,7 @@
  * Copyright 2026 the OpenWUA authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdio.h>
 #include "private.h"
 
 HRESULT return_bstr(const WCHAR *value, BSTR *out)
@@ -34,4 +35,32 @@ HRESULT bstr_copy(BSTR value, BSTR *dest)
     SysFreeString(*dest);
     *dest = copy;
     return S_OK;
+}
+
+/* WUA shows update, category and service IDs lowercase and without braces. */
+void guid_to_wua_string(const GUID *id, WCHAR text[37])
+{
+    swprintf(text, 37, L"%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", (unsigned long)id->Data1, id->Data2,
+             id->Data3, id->Data4[0], id->Data4[1], id->Data4[2], id->Data4[3], id->Data4[4], id->Data4[5],
+             id->Data4[6], id->Data4[7]);
+}
+
+HRESULT return_guid(const GUID *id, BSTR *out)
+{
+    WCHAR text[37];
+
+    guid_to_wua_string(id, text);
+    return return_bstr(text, out);
+}
+
+/* A GUID written with or without braces, any case; E_INVALIDARG otherwise. */
+HRESULT guid_from_string(const WCHAR *text, GUID *out)
+{
+    WCHAR braced[40];
+    size_t len = text ? wcslen(text) : 0;
+
+    if (len == 38 && text[0] == '{') wcscpy(braced, text);
+    else if (len == 36) swprintf(braced, ARRAY_SIZE(braced), L"{%ls}", text);
+    else return E_INVALIDARG;
+    return FAILED(CLSIDFromString(braced, out)) ? E_INVALIDARG : S_OK;
 }

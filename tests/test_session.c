@@ -135,24 +135,43 @@ static void session_keeps_the_proxy_it_is_given(void **state)
 static void unfinished_factories_say_not_implemented(void **state)
 {
     IUpdateSession3 *session = create(&CLSID_UpdateSession, &IID_IUpdateSession3);
-    IUpdateSearcher *searcher = (void *)1;
     IUpdateDownloader *downloader = (void *)1;
     IUpdateInstaller *installer = (void *)1;
-    IUpdateServiceManager2 *manager = (void *)1;
     IUpdateHistoryEntryCollection *history = (void *)1;
 
     (void)state;
-    assert_hr(E_NOTIMPL, IUpdateSession3_CreateUpdateSearcher(session, &searcher));
-    assert_null(searcher);
     assert_hr(E_NOTIMPL, IUpdateSession3_CreateUpdateDownloader(session, &downloader));
     assert_null(downloader);
     assert_hr(E_NOTIMPL, IUpdateSession3_CreateUpdateInstaller(session, &installer));
     assert_null(installer);
-    assert_hr(E_NOTIMPL, IUpdateSession3_CreateUpdateServiceManager(session, &manager));
-    assert_null(manager);
     assert_hr(E_NOTIMPL, IUpdateSession3_QueryHistory(session, NULL, 0, 10, &history));
     assert_null(history);
+    assert_hr(E_POINTER, IUpdateSession3_CreateUpdateDownloader(session, NULL));
+    IUpdateSession3_Release(session);
+}
+
+static void session_makes_searchers_and_service_managers(void **state)
+{
+    IUpdateSession3 *session = create(&CLSID_UpdateSession, &IID_IUpdateSession3);
+    IUpdateServiceManager2 *manager = NULL;
+    IUpdateSearcher3 *searcher3;
+    IUpdateSearcher *searcher = NULL;
+    BSTR id;
+
+    (void)state;
+    assert_hr(S_OK, IUpdateSession3_put_UserLocale(session, 0x0407));
+    assert_hr(S_OK, IUpdateSession3_CreateUpdateSearcher(session, &searcher));
+    assert_hr(S_OK, IUpdateSearcher_QueryInterface(searcher, &IID_IUpdateSearcher3, (void **)&searcher3));
+    /* [MS-UAMG]: a searcher's ClientApplicationID starts empty. */
+    assert_hr(S_OK, IUpdateSearcher3_get_ClientApplicationID(searcher3, &id));
+    assert_int_equal(0, SysStringLen(id));
+    SysFreeString(id);
+    IUpdateSearcher3_Release(searcher3);
+    IUpdateSearcher_Release(searcher);
+    assert_hr(S_OK, IUpdateSession3_CreateUpdateServiceManager(session, &manager));
+    IUpdateServiceManager2_Release(manager);
     assert_hr(E_POINTER, IUpdateSession3_CreateUpdateSearcher(session, NULL));
+    assert_hr(E_POINTER, IUpdateSession3_CreateUpdateServiceManager(session, NULL));
     IUpdateSession3_Release(session);
 }
 
@@ -326,6 +345,7 @@ int main(void)
         LEAK_CHECKED(session_proxy_defaults_to_system_settings),
         LEAK_CHECKED(session_keeps_the_proxy_it_is_given),
         LEAK_CHECKED(unfinished_factories_say_not_implemented),
+        LEAK_CHECKED(session_makes_searchers_and_service_managers),
         LEAK_CHECKED(proxy_address_is_validated),
         LEAK_CHECKED(proxy_flags_and_credentials_are_stored),
         LEAK_CHECKED(proxy_bypass_list_is_live),

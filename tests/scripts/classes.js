@@ -13,7 +13,7 @@ function errorOf(f) {
 }
 
 function main() {
-    var progids = ["Session", "UpdateColl", "StringColl", "WebProxy", "SystemInfo", "AgentInfo", "AutoUpdate"];
+    var progids = ["Session", "UpdateColl", "StringColl", "WebProxy", "SystemInfo", "AgentInfo", "AutoUpdate", "Searcher", "ServiceManager"];
     for (var i = 0; i < progids.length; i++) {
         var name = "Microsoft.Update." + progids[i];
         check(typeof new ActiveXObject(name) == "object", "new ActiveXObject " + name);
@@ -37,7 +37,7 @@ function main() {
     session.WebProxy = proxy;
     check(session.WebProxy.Address == "10.1.2.3:3128", "session keeps the proxy");
     check(errorOf(function () { proxy.Address = "bad address"; }) == 0x80070057, "bad address is E_INVALIDARG");
-    check(errorOf(function () { session.CreateUpdateSearcher(); }) == 0x80004001, "CreateUpdateSearcher is E_NOTIMPL for now");
+    check(errorOf(function () { session.CreateUpdateDownloader(); }) == 0x80004001, "CreateUpdateDownloader is E_NOTIMPL for now");
 
     var au = new ActiveXObject("Microsoft.Update.AutoUpdate");
     var settings = au.Settings;

@@ -25,7 +25,7 @@ End Sub
 Dim progids, p, o, session, proxy, info, sysinfo, au, settings, results
 progids = Array("Microsoft.Update.Session", "Microsoft.Update.UpdateColl", "Microsoft.Update.StringColl", _
                 "Microsoft.Update.WebProxy", "Microsoft.Update.SystemInfo", "Microsoft.Update.AgentInfo", _
-                "Microsoft.Update.AutoUpdate")
+                "Microsoft.Update.AutoUpdate", "Microsoft.Update.Searcher", "Microsoft.Update.ServiceManager")
 
 Sub Main()
     For Each p In progids
@@ -72,8 +72,8 @@ Sub Main()
 
     ' Members whose issues have not landed yet answer E_NOTIMPL, as the docs list them.
     On Error Resume Next
-    session.CreateUpdateSearcher
-    CheckError Err.Number, VBS_E_NOTIMPL, "CreateUpdateSearcher is E_NOTIMPL for now"
+    session.CreateUpdateDownloader
+    CheckError Err.Number, VBS_E_NOTIMPL, "CreateUpdateDownloader is E_NOTIMPL for now"
     On Error GoTo 0
 
     Set au = CreateObject("Microsoft.Update.AutoUpdate")
