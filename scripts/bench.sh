@@ -6,6 +6,12 @@ export BUILD_DIR="${BUILD_DIR:-$top/build}"
 "$top/scripts/build.sh"
 prefix="$BUILD_DIR/wineprefix"
 "$top/scripts/wine-install.sh" install "$prefix" "$BUILD_DIR/src/wuapi.dll" >/dev/null
-for bench in "$BUILD_DIR"/bench/bench_*.exe; do
-  WINEPREFIX="$prefix" WINEDEBUG=-all wine "$bench"
-done
+run() { WINEPREFIX="$prefix" WINEDEBUG=-all wine "$@"; }
+run "$BUILD_DIR/bench/bench_dispatch.exe"
+hp="$BUILD_DIR/tests/catalog-samples/HpCatalogForSms.xml"
+if [ -f "$hp" ]; then
+  run "$BUILD_DIR/bench/bench_search.exe" "Z:$hp"
+  WINEPREFIX="$prefix" WINEDEBUG=-all python3 "$top/bench/peak_memory.py" "$BUILD_DIR/bench/bench_search.exe" "$hp"
+else
+  echo "bench search: skipped, no HP sample catalog (../shared/catalog-samples)"
+fi

@@ -29,14 +29,14 @@ enum rule_kind
 
 struct rule_attr
 {
-    WCHAR *name;
-    WCHAR *value;
+    const WCHAR *name;          /* a static string for the names the vocabulary has */
+    const WCHAR *value;         /* shared by every attribute with the same value */
 };
 
 struct rule
 {
     enum rule_kind kind;
-    WCHAR *name;                /* the element's local name, for logs */
+    const WCHAR *name;          /* the element's local name, for logs; static when known */
     struct rule_attr *attrs;
     unsigned int attr_count;
     struct rule **children;
