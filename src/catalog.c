@@ -25,6 +25,7 @@
 #include <wuerror.h>
 #include "openwua_wuapi.h"
 #include "catalog.h"
+#include "transport.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1583,12 +1584,23 @@ static HRESULT load_cab(struct loader *loader, const WCHAR *path)
     return cab.documents ? S_OK : WU_E_XML_INVALID;
 }
 
-/* A local or UNC path, or a file:// URL; other URLs are for the transport. */
+/* An http(s) URL is fetched into the cache, and the cached copy loaded.  No
+ * copy stands in for a failed fetch: a scan against an old catalog would
+ * call a machine up to date that is not. */
+static HRESULT fetch_location(const WCHAR *url, WCHAR **path)
+{
+    struct transport_options options = { .max_bytes = CATALOG_MAX_BYTES };
+
+    return transport_fetch_cached(url, L"Catalogs", L"catalog", &options, path);
+}
+
+/* A local or UNC path, a file:// URL, or an http(s) URL. */
 static HRESULT location_path(const WCHAR *location, WCHAR **path)
 {
     DWORD size;
 
     if (!location || !*location) return E_INVALIDARG;
+    if (transport_is_http_url(location)) return fetch_location(location, path);
     if (!PathIsURLW(location))
         return (*path = copy_string(location)) ? S_OK : E_OUTOFMEMORY;
     if (!UrlIsFileUrlW(location)) return E_INVALIDARG;

@@ -127,13 +127,15 @@ struct catalog
 #define CATALOG_MAX_DEPTH 256               /* element nesting */
 #define CATALOG_MAX_PACKAGES 200000
 
-/* Loads a catalog from a local or UNC path or a file:// URL: an SDP XML document
+/* Loads a catalog from a local or UNC path, a file:// URL, or an http(s):// URL
+ * (fetched into OpenWUA's catalog cache by transport.c): an SDP XML document
  * (a SystemsManagementCatalog or a standalone SoftwareDistributionPackage), or a
  * .cab holding one such XML document or one .sdp file per package (HP's layout).
  * Expired packages and detectoids are left out.  Errors: WU_E_XML_INVALID for a
  * document that is not a valid catalog, WU_E_XML_MISSINGDATA for a required
  * element or attribute that is missing, HRESULT_FROM_WIN32 for files that cannot
- * be read, E_OUTOFMEMORY.  On error *out is NULL and nothing else changed. */
+ * be read, the transport's WU_E_PT_* codes for a fetch that fails (never a stale
+ * cached copy instead), E_OUTOFMEMORY.  On error *out is NULL and nothing else changed. */
 HRESULT catalog_load(const WCHAR *location, struct catalog **out);
 /* The same for one XML document in a stream. */
 HRESULT catalog_load_stream(IStream *stream, struct catalog **out);

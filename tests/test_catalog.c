@@ -1601,13 +1601,11 @@ static void locations(void **state)
     DeleteFileW(path);
     RemoveDirectoryW(folder);
 
+    /* http(s) locations go through the transport: test_transport covers them
+     * against its loopback server (a test never reaches a real host). */
     catalog = (void *)0xdeadbeef;
-    assert_hr(E_INVALIDARG, catalog_load(L"http://example.com/catalog.cab", &catalog));
-    assert_null(catalog);
-    catalog = (void *)0xdeadbeef;
-    assert_hr(E_INVALIDARG, catalog_load(L"https://example.com/catalog.cab", &catalog));
-    assert_null(catalog);
     assert_hr(E_INVALIDARG, catalog_load(L"ftp://example.com/catalog.cab", &catalog));
+    assert_null(catalog);
     assert_hr(E_INVALIDARG, catalog_load(L"", &catalog));
     assert_hr(E_INVALIDARG, catalog_load(NULL, &catalog));
     assert_null(catalog);

@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "common.h"
+#include <msi.h>
 #include <shlobj.h>
 #include <wbemcli.h>
 #include "rules.h"
@@ -1425,6 +1426,210 @@ static void system_msi(void **state)
     assert_int_equal(RE, check_system(product(L"{0DDBA11E-0DDB-A11E-0DDB-A11E0DDBA11E")));
 }
 
+/* Test products built by wixl from tests/msi/ and installed in the prefix with msiexec, the
+ * way an installer would be.  Both are per machine and 32-bit (their registry value is in
+ * the 32-bit view); each puts ProgramData\OpenWUA-MsiTestX\payload.txt and
+ * HKLM\Software\OpenWUA-MsiTestX\Version on the machine. */
+static const WCHAR product_a[] = L"{FA816E69-D9A9-44D3-A725-06CBA722B43B}";     /* 1.2.3, 1033 */
+static const WCHAR product_b[] = L"{143154EF-BE2E-4D0D-A681-16E235615903}";     /* 2.0.0.7, 1031 */
+
+/* The path of a test MSI: OPENWUA_MSI is the Wine path of the folder CMake builds them in. */
+static void test_msi_path(const WCHAR *name, WCHAR *path)
+{
+    DWORD length = GetEnvironmentVariableW(L"OPENWUA_MSI", path, MAX_PATH);
+    WCHAR *p;
+
+    if (!length || length >= MAX_PATH - 32) fail_msg("OPENWUA_MSI is not set: run the test with ctest");
+    for (p = path; *p; p++)
+        if (*p == '/') *p = '\\';
+    wcscat(path, L"\\");
+    wcscat(path, name);
+    if (GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES)
+        fail_msg("%ls is missing: the build makes it with wixl (Debian package wixl)", path);
+}
+
+/* msiexec's exit code, with no UI at all. */
+static DWORD msiexec(const WCHAR *action, const WCHAR *what)
+{
+    WCHAR cmdline[2 * MAX_PATH];
+
+    swprintf(cmdline, ARRAYSIZE(cmdline), L"msiexec.exe %ls \"%ls\" /qn", action, what);
+    return run_process(cmdline);
+}
+
+static void install_test_msi(const WCHAR *name, const WCHAR *code)
+{
+    WCHAR path[MAX_PATH];
+
+    test_msi_path(name, path);
+    assert_int_equal(INSTALLSTATE_UNKNOWN, MsiQueryProductStateW(code));
+    assert_int_equal(ERROR_SUCCESS, msiexec(L"/i", path));
+    /* What Windows Installer itself says, apart from the rule engine. */
+    assert_int_equal(INSTALLSTATE_DEFAULT, MsiQueryProductStateW(code));
+}
+
+static void uninstall_test_msi(const WCHAR *code)
+{
+    assert_int_equal(ERROR_SUCCESS, msiexec(L"/x", code));
+    assert_int_equal(INSTALLSTATE_UNKNOWN, MsiQueryProductStateW(code));
+}
+
+/* Removes the test products in process, whatever a case left behind (or an earlier run
+ * that was killed); fails when one is still there afterwards. */
+static int remove_test_msis(void)
+{
+    static const WCHAR *const codes[] = { product_a, product_b };
+    unsigned int i;
+    int result = 0;
+
+    MsiSetInternalUI(INSTALLUILEVEL_NONE, NULL);
+    for (i = 0; i < ARRAYSIZE(codes); i++)
+    {
+        UINT error;
+
+        if (MsiQueryProductStateW(codes[i]) == INSTALLSTATE_UNKNOWN) continue;
+        error = MsiConfigureProductExW(codes[i], INSTALLLEVEL_DEFAULT, INSTALLSTATE_ABSENT, L"");
+        if (MsiQueryProductStateW(codes[i]) != INSTALLSTATE_UNKNOWN)
+        {
+            print_error("cannot remove test product %ls: error %u\n", codes[i], error);
+            result = -1;
+        }
+    }
+    return result;
+}
+
+static int msi_setup(void **state)
+{
+    reset_fake(state);
+    return remove_test_msis();
+}
+
+static int msi_teardown(void **state)
+{
+    (void)state;
+    return remove_test_msis();
+}
+
+static struct rule *product_range(const WCHAR *code, const WCHAR *min, const WCHAR *exclude_min,
+                                  const WCHAR *max, const WCHAR *exclude_max)
+{
+    struct rule *rule = product(code);
+
+    if (min) with(rule, L"VersionMin", min);
+    if (exclude_min) with(rule, L"ExcludeVersionMin", exclude_min);
+    if (max) with(rule, L"VersionMax", max);
+    if (exclude_max) with(rule, L"ExcludeVersionMax", exclude_max);
+    return rule;
+}
+
+static struct rule *test_msi_file(const WCHAR *path)
+{
+    return b(L"FileExists", L"Csidl", L"35", L"Path", path, NULL);
+}
+
+static struct rule *test_msi_value(const WCHAR *subkey, const WCHAR *data)
+{
+    return with(sys_reg(L"RegSz", subkey, L"Version", L"EqualTo", data), L"RegType32", L"true");
+}
+
+static void system_msi_installed_product(void **state)
+{
+    WCHAR lower[ARRAYSIZE(product_a)];
+    unsigned int i;
+
+    (void)state;
+    assert_int_equal(RF, check_system(product(product_a)));
+    assert_int_equal(RF, check_system(test_msi_file(L"OpenWUA-MsiTestA\\payload.txt")));
+    install_test_msi(L"openwua-test-a.msi", product_a);
+
+    assert_int_equal(RT, check_system(product(product_a)));
+    for (i = 0; product_a[i]; i++) lower[i] = towlower(product_a[i]);
+    lower[i] = 0;
+    assert_int_equal(RT, check_system(product(lower)));
+    assert_int_equal(RF, check_system(product(product_b)));
+    /* What the package put on the machine, through the other rules. */
+    assert_int_equal(RT, check_system(test_msi_file(L"OpenWUA-MsiTestA\\payload.txt")));
+    assert_int_equal(RT, check_system(test_msi_value(L"Software\\OpenWUA-MsiTestA", L"1.2.3")));
+
+    /* Version 1.2.3: bounds are inclusive unless excluded. */
+    assert_int_equal(RT, check_system(product_range(product_a, L"1.2.3", NULL, NULL, NULL)));
+    assert_int_equal(RT, check_system(product_range(product_a, L"1.2.3", L"false", NULL, NULL)));
+    assert_int_equal(RF, check_system(product_range(product_a, L"1.2.3", L"true", NULL, NULL)));
+    assert_int_equal(RT, check_system(product_range(product_a, L"1.2.2", L"true", NULL, NULL)));
+    assert_int_equal(RF, check_system(product_range(product_a, L"1.2.4", NULL, NULL, NULL)));
+    assert_int_equal(RF, check_system(product_range(product_a, L"1.3", NULL, NULL, NULL)));
+    assert_int_equal(RT, check_system(product_range(product_a, L"1.2.3.99", NULL, NULL, NULL)));
+    assert_int_equal(RT, check_system(product_range(product_a, NULL, NULL, L"1.2.3", NULL)));
+    assert_int_equal(RF, check_system(product_range(product_a, NULL, NULL, L"1.2.3", L"true")));
+    assert_int_equal(RT, check_system(product_range(product_a, NULL, NULL, L"1.2.4", L"true")));
+    assert_int_equal(RF, check_system(product_range(product_a, NULL, NULL, L"1.2.2", NULL)));
+    assert_int_equal(RF, check_system(product_range(product_a, NULL, NULL, L"1.1.65535", NULL)));
+    assert_int_equal(RT, check_system(product_range(product_a, L"1.2.3", NULL, L"1.2.3", NULL)));
+    assert_int_equal(RF, check_system(product_range(product_a, L"1.2.3", L"true", L"1.2.3", NULL)));
+    assert_int_equal(RT, check_system(product_range(product_a, L"1.0", L"true", L"2.0", L"true")));
+    assert_int_equal(RF, check_system(product_range(product_a, L"1.2.4", NULL, L"2.0", NULL)));
+    assert_int_equal(RF, check_system(product_range(product_a, L"0.9", NULL, L"1.2", NULL)));
+
+    /* Language 1033. */
+    assert_int_equal(RT, check_system(with(product(product_a), L"Language", L"1033")));
+    assert_int_equal(RF, check_system(with(product(product_a), L"Language", L"1031")));
+    assert_int_equal(RT, check_system(with(product(product_a), L"Language", L"1031,1033")));
+    assert_int_equal(RF, check_system(with(product(product_a), L"Language", L"1031,3082")));
+    assert_int_equal(RF, check_system(with(product_range(product_a, L"2.0", NULL, NULL, NULL), L"Language",
+                                           L"1033")));
+
+    /* An IsInstalled rule the way catalogs write them. */
+    assert_int_equal(RT, check_system(l(L"And", with(product_range(product_a, L"1.0", NULL, L"1.9", NULL),
+                                                      L"Language", L"1033"),
+                                        test_msi_file(L"OpenWUA-MsiTestA\\payload.txt"),
+                                        test_msi_value(L"Software\\OpenWUA-MsiTestA", L"1.2.3"), NULL)));
+
+    uninstall_test_msi(product_a);
+    assert_int_equal(RF, check_system(product(product_a)));
+    assert_int_equal(RF, check_system(product_range(product_a, L"1.0", NULL, L"2.0", NULL)));
+    assert_int_equal(RF, check_system(with(product(product_a), L"Language", L"1033")));
+    assert_int_equal(RF, check_system(test_msi_file(L"OpenWUA-MsiTestA\\payload.txt")));
+    assert_int_equal(RF, check_system(test_msi_value(L"Software\\OpenWUA-MsiTestA", L"1.2.3")));
+}
+
+static void system_msi_two_products(void **state)
+{
+    (void)state;
+    install_test_msi(L"openwua-test-b.msi", product_b);
+    assert_int_equal(RT, check_system(product(product_b)));
+    assert_int_equal(RF, check_system(product(product_a)));
+    assert_int_equal(RT, check_system(test_msi_value(L"Software\\OpenWUA-MsiTestB", L"2.0.0.7")));
+
+    /* ProductVersion 2.0.0.7: Windows Installer keeps 2.0.0, so 2.0.0 is an equal bound. */
+    assert_int_equal(RT, check_system(product_range(product_b, L"2.0.0", NULL, L"2.0.0", NULL)));
+    assert_int_equal(RF, check_system(product_range(product_b, L"2.0.0", L"true", NULL, NULL)));
+    assert_int_equal(RF, check_system(product_range(product_b, NULL, NULL, L"2.0.0", L"true")));
+    assert_int_equal(RT, check_system(product_range(product_b, NULL, NULL, L"2.0.1", L"true")));
+    assert_int_equal(RT, check_system(product_range(product_b, L"1.255.65535", L"true", NULL, NULL)));
+    assert_int_equal(RF, check_system(product_range(product_b, L"2.0.1", NULL, NULL, NULL)));
+
+    /* Language 1031. */
+    assert_int_equal(RT, check_system(with(product(product_b), L"Language", L"1031")));
+    assert_int_equal(RF, check_system(with(product(product_b), L"Language", L"1033")));
+
+    /* Both at once, each with its own version and language. */
+    install_test_msi(L"openwua-test-a.msi", product_a);
+    assert_int_equal(RT, check_system(l(L"And", with(product(product_a), L"Language", L"1033"),
+                                        with(product(product_b), L"Language", L"1031"), NULL)));
+    assert_int_equal(RF, check_system(l(L"Or", with(product(product_a), L"Language", L"1031"),
+                                        with(product(product_b), L"Language", L"1033"), NULL)));
+    assert_int_equal(RT, check_system(product_range(product_a, NULL, NULL, L"2.0.0", L"true")));
+    assert_int_equal(RF, check_system(product_range(product_b, NULL, NULL, L"2.0.0", L"true")));
+
+    /* Removing one leaves the other. */
+    uninstall_test_msi(product_b);
+    assert_int_equal(RF, check_system(product(product_b)));
+    assert_int_equal(RF, check_system(test_msi_value(L"Software\\OpenWUA-MsiTestB", L"2.0.0.7")));
+    assert_int_equal(RT, check_system(product(product_a)));
+    uninstall_test_msi(product_a);
+    assert_int_equal(RF, check_system(product(product_a)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] =
@@ -1461,6 +1666,8 @@ int main(void)
         cmocka_unit_test_setup(system_wmi, reset_fake),
         cmocka_unit_test_setup(system_wmi_in_any_apartment, reset_fake),
         cmocka_unit_test_setup(system_msi, reset_fake),
+        cmocka_unit_test_setup_teardown(system_msi_installed_product, msi_setup, msi_teardown),
+        cmocka_unit_test_setup_teardown(system_msi_two_products, msi_setup, msi_teardown),
     };
     return RUN_TESTS(tests);
 }

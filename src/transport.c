@@ -1,0 +1,760 @@
+/*
+ * OpenWUA: fetching files over HTTP(S) with WinHTTP.
+ *
+ * Synchronous WinHTTP, one request per fetch.  The body is streamed into a
+ * temporary file in the destination's folder, flushed, and renamed over the
+ * destination only when it is whole: readers see the old file or the new
+ * one, never a part.  Certificate checks are never relaxed; a server whose
+ * certificate WinHTTP does not accept is an error.
+ *
+ * Copyright 2026 the OpenWUA authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <windows.h>
+#include <winhttp.h>
+#include <shlobj.h>
+#include <shlwapi.h>
+#include <bcrypt.h>
+#include <wuerror.h>
+#include "transport.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define USER_AGENT L"Windows-Update-Agent OpenWUA"
+#define READ_CHUNK 65536
+/* How long a fetch into the cache waits for another one of the same URL. */
+#define CACHE_WAIT_MS 300000
+#define CACHE_WAIT_STEP_MS 200
+
+/* --- errors --- */
+
+static const struct
+{
+    DWORD status;
+    HRESULT hr;
+}
+status_errors[] =
+{
+    { HTTP_STATUS_BAD_REQUEST,      WU_E_PT_HTTP_STATUS_BAD_REQUEST },
+    { HTTP_STATUS_DENIED,           WU_E_PT_HTTP_STATUS_DENIED },
+    { HTTP_STATUS_FORBIDDEN,        WU_E_PT_HTTP_STATUS_FORBIDDEN },
+    { HTTP_STATUS_NOT_FOUND,        WU_E_PT_HTTP_STATUS_NOT_FOUND },
+    { HTTP_STATUS_BAD_METHOD,       WU_E_PT_HTTP_STATUS_BAD_METHOD },
+    { HTTP_STATUS_PROXY_AUTH_REQ,   WU_E_PT_HTTP_STATUS_PROXY_AUTH_REQ },
+    { HTTP_STATUS_REQUEST_TIMEOUT,  WU_E_PT_HTTP_STATUS_REQUEST_TIMEOUT },
+    { HTTP_STATUS_CONFLICT,         WU_E_PT_HTTP_STATUS_CONFLICT },
+    { HTTP_STATUS_GONE,             WU_E_PT_HTTP_STATUS_GONE },
+    { HTTP_STATUS_SERVER_ERROR,     WU_E_PT_HTTP_STATUS_SERVER_ERROR },
+    { HTTP_STATUS_NOT_SUPPORTED,    WU_E_PT_HTTP_STATUS_NOT_SUPPORTED },
+    { HTTP_STATUS_BAD_GATEWAY,      WU_E_PT_HTTP_STATUS_BAD_GATEWAY },
+    { HTTP_STATUS_SERVICE_UNAVAIL,  WU_E_PT_HTTP_STATUS_SERVICE_UNAVAIL },
+    { HTTP_STATUS_GATEWAY_TIMEOUT,  WU_E_PT_HTTP_STATUS_GATEWAY_TIMEOUT },
+    { HTTP_STATUS_VERSION_NOT_SUP,  WU_E_PT_HTTP_STATUS_VERSION_NOT_SUP },
+};
+
+HRESULT transport_status_error(DWORD status)
+{
+    unsigned int i;
+
+    if (status == HTTP_STATUS_OK) return S_OK;
+    for (i = 0; i < ARRAY_SIZE(status_errors); i++)
+        if (status_errors[i].status == status) return status_errors[i].hr;
+    /* other 2xx (a fetch asks for the whole body), 3xx not followed, the rest */
+    return WU_E_PT_HTTP_STATUS_NOT_MAPPED;
+}
+
+HRESULT transport_winhttp_error(DWORD error)
+{
+    switch (error)
+    {
+    case ERROR_SUCCESS: return E_FAIL;      /* a failure that set no error */
+    case ERROR_NOT_ENOUGH_MEMORY: return E_OUTOFMEMORY;
+    case ERROR_WINHTTP_NAME_NOT_RESOLVED: return WU_E_PT_WINHTTP_NAME_NOT_RESOLVED;
+    case ERROR_WINHTTP_INVALID_URL:
+    case ERROR_WINHTTP_UNRECOGNIZED_SCHEME: return WU_E_PT_INVALID_URL;
+    case ERROR_WINHTTP_OPERATION_CANCELLED: return E_ABORT;
+    /* Wine's WinHTTP lets socket errors through where Windows has its own */
+    case WSAETIMEDOUT: return HRESULT_FROM_WIN32(ERROR_WINHTTP_TIMEOUT);
+    case WSAECONNREFUSED: return HRESULT_FROM_WIN32(ERROR_WINHTTP_CANNOT_CONNECT);
+    case WSAECONNRESET:
+    case WSAECONNABORTED: return HRESULT_FROM_WIN32(ERROR_WINHTTP_CONNECTION_ERROR);
+    /* what WUA itself reports for these: 0x80072efd cannot connect,
+     * 0x80072ee2 timeout, 0x80072f8f and neighbours for certificates */
+    default: return HRESULT_FROM_WIN32(error);
+    }
+}
+
+/* GetLastError is read once: HRESULT_FROM_WIN32 is a macro that may evaluate
+ * its argument twice. */
+static HRESULT last_error(void)
+{
+    DWORD error = GetLastError();
+
+    return transport_winhttp_error(error);
+}
+
+static HRESULT last_file_error(void)
+{
+    DWORD error = GetLastError();
+
+    return HRESULT_FROM_WIN32(error);
+}
+
+BOOL transport_is_http_url(const WCHAR *url)
+{
+    return url && (!_wcsnicmp(url, L"http://", 7) || !_wcsnicmp(url, L"https://", 8));
+}
+
+static BOOL aborted(const struct transport_options *options)
+{
+    return options->abort && *options->abort;
+}
+
+/* --- sessions and proxies --- */
+
+struct fetch
+{
+    const struct transport_options *options;
+    const WCHAR *url;           /* the caller's, then each redirect's target */
+    WCHAR *location;            /* owns url after a redirect */
+    DWORD timeout;
+    HINTERNET session;
+    HINTERNET connect;
+    HINTERNET request;
+    BOOL ie_proxy;              /* the system proxy is looked up per request */
+    BOOL conditional;
+};
+
+/* WinHTTP's own proxy setting (netsh winhttp), and then per request the
+ * user's IE settings.  Not WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY: Wine 8
+ * accepts it and then uses no proxy at all. */
+static HINTERNET open_system_session(BOOL *ie_proxy)
+{
+    *ie_proxy = TRUE;
+    return WinHttpOpen(USER_AGENT, WINHTTP_ACCESS_TYPE_DEFAULT_PROXY, WINHTTP_NO_PROXY_NAME,
+                       WINHTTP_NO_PROXY_BYPASS, 0);
+}
+
+static HRESULT open_session(struct fetch *fetch)
+{
+    const struct transport_options *options = fetch->options;
+    DWORD policy = WINHTTP_OPTION_REDIRECT_POLICY_NEVER;
+
+    fetch->timeout = options->timeout ? options->timeout : TRANSPORT_DEFAULT_TIMEOUT;
+    switch (options->proxy)
+    {
+    case TRANSPORT_PROXY_SYSTEM:
+        fetch->session = open_system_session(&fetch->ie_proxy);
+        break;
+    case TRANSPORT_PROXY_NONE:
+        fetch->session = WinHttpOpen(USER_AGENT, WINHTTP_ACCESS_TYPE_NO_PROXY, WINHTTP_NO_PROXY_NAME,
+                                     WINHTTP_NO_PROXY_BYPASS, 0);
+        break;
+    case TRANSPORT_PROXY_NAMED:
+        if (!options->proxy_server || !*options->proxy_server) return E_INVALIDARG;
+        fetch->session = WinHttpOpen(USER_AGENT, WINHTTP_ACCESS_TYPE_NAMED_PROXY, options->proxy_server,
+                                     options->proxy_bypass ? options->proxy_bypass : WINHTTP_NO_PROXY_BYPASS, 0);
+        break;
+    default:
+        return E_INVALIDARG;
+    }
+    if (!fetch->session) return last_error();
+    /* Redirects are followed here, not by WinHTTP: Wine's follows only some
+     * of them, and each hop needs its own proxy and its own checks. */
+    if (!WinHttpSetOption(fetch->session, WINHTTP_OPTION_REDIRECT_POLICY, &policy, sizeof(policy)))
+        return last_error();
+    return S_OK;
+}
+
+static void free_ie_config(WINHTTP_CURRENT_USER_IE_PROXY_CONFIG *config)
+{
+    GlobalFree(config->lpszAutoConfigUrl);
+    GlobalFree(config->lpszProxy);
+    GlobalFree(config->lpszProxyBypass);
+}
+
+static void free_proxy_info(WINHTTP_PROXY_INFO *info)
+{
+    GlobalFree(info->lpszProxy);
+    GlobalFree(info->lpszProxyBypass);
+}
+
+/* The user's IE settings for this URL: a PAC script or auto-detection first,
+ * then the static proxy.  Nothing set (or nothing found) keeps WinHTTP's own. */
+static void set_ie_proxy(struct fetch *fetch)
+{
+    WINHTTP_CURRENT_USER_IE_PROXY_CONFIG config = { 0 };
+    WINHTTP_AUTOPROXY_OPTIONS autoproxy = { 0 };
+    WINHTTP_PROXY_INFO info = { 0 };
+
+    if (!WinHttpGetIEProxyConfigForCurrentUser(&config)) return;
+    if (config.fAutoDetect || config.lpszAutoConfigUrl)
+    {
+        autoproxy.dwFlags = config.lpszAutoConfigUrl ? WINHTTP_AUTOPROXY_CONFIG_URL : WINHTTP_AUTOPROXY_AUTO_DETECT;
+        autoproxy.dwAutoDetectFlags = WINHTTP_AUTO_DETECT_TYPE_DHCP | WINHTTP_AUTO_DETECT_TYPE_DNS_A;
+        autoproxy.lpszAutoConfigUrl = config.lpszAutoConfigUrl;
+        autoproxy.fAutoLogonIfChallenged = TRUE;
+        if (WinHttpGetProxyForUrl(fetch->session, fetch->url, &autoproxy, &info))
+        {
+            WinHttpSetOption(fetch->request, WINHTTP_OPTION_PROXY, &info, sizeof(info));
+            free_proxy_info(&info);
+            free_ie_config(&config);
+            return;
+        }
+    }
+    if (config.lpszProxy)
+    {
+        info.dwAccessType = WINHTTP_ACCESS_TYPE_NAMED_PROXY;
+        info.lpszProxy = config.lpszProxy;
+        info.lpszProxyBypass = config.lpszProxyBypass;
+        WinHttpSetOption(fetch->request, WINHTTP_OPTION_PROXY, &info, sizeof(info));
+    }
+    free_ie_config(&config);
+}
+
+/* --- requests --- */
+
+static WCHAR *copy_part(const WCHAR *s, DWORD length)
+{
+    WCHAR *copy = malloc((length + 1) * sizeof(WCHAR));
+
+    if (!copy) return NULL;
+    if (length) memcpy(copy, s, length * sizeof(WCHAR));
+    copy[length] = 0;
+    return copy;
+}
+
+static HRESULT open_request(struct fetch *fetch)
+{
+    URL_COMPONENTS parts;
+    DWORD timeout = fetch->timeout;
+    WCHAR *host, *object;
+    HRESULT hr;
+
+    memset(&parts, 0, sizeof(parts));
+    parts.dwStructSize = sizeof(parts);
+    parts.dwHostNameLength = parts.dwUrlPathLength = parts.dwExtraInfoLength = (DWORD)-1;
+    if (!WinHttpCrackUrl(fetch->url, 0, 0, &parts)) return last_error();
+    if ((parts.nScheme != INTERNET_SCHEME_HTTP && parts.nScheme != INTERNET_SCHEME_HTTPS) || !parts.dwHostNameLength)
+        return WU_E_PT_INVALID_URL;
+    /* path and query follow each other in the URL: one string from both */
+    host = copy_part(parts.lpszHostName, parts.dwHostNameLength);
+    object = copy_part(parts.lpszUrlPath, parts.dwUrlPathLength + parts.dwExtraInfoLength);
+    if (!host || !object) hr = E_OUTOFMEMORY;
+    else if (!(fetch->connect = WinHttpConnect(fetch->session, host, parts.nPort, 0))) hr = last_error();
+    else if (!(fetch->request = WinHttpOpenRequest(fetch->connect, L"GET", *object ? object : L"/", NULL,
+                                                   WINHTTP_NO_REFERER, WINHTTP_DEFAULT_ACCEPT_TYPES,
+                                                   parts.nScheme == INTERNET_SCHEME_HTTPS ? WINHTTP_FLAG_SECURE : 0)))
+        hr = last_error();
+    else hr = S_OK;
+    free(host);
+    free(object);
+    if (FAILED(hr)) return hr;
+    /* Wine waits for the response's headers by the response timeout alone */
+    if (!WinHttpSetTimeouts(fetch->request, timeout, timeout, timeout, timeout)
+        || !WinHttpSetOption(fetch->request, WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, &timeout, sizeof(timeout)))
+        return last_error();
+    if (fetch->ie_proxy) set_ie_proxy(fetch);
+    return S_OK;
+}
+
+/* Validators come from servers (and from files): only printable ASCII goes
+ * back into a header, so none can end the line and start another. */
+static BOOL is_header_value(const WCHAR *value)
+{
+    const WCHAR *p;
+
+    for (p = value; *p; p++) if (*p < 0x20 || *p > 0x7e) return FALSE;
+    return p != value;
+}
+
+static HRESULT add_header(HINTERNET request, const WCHAR *name, const WCHAR *value)
+{
+    WCHAR line[TRANSPORT_MAX_VALIDATOR + 32];
+
+    swprintf(line, ARRAY_SIZE(line), L"%ls: %ls", name, value);
+    if (!WinHttpAddRequestHeaders(request, line, (DWORD)-1, WINHTTP_ADDREQ_FLAG_ADD | WINHTTP_ADDREQ_FLAG_REPLACE))
+        return last_error();
+    return S_OK;
+}
+
+static HRESULT add_conditions(struct fetch *fetch, const WCHAR *dest)
+{
+    const struct transport_validator *validator = fetch->options->validator;
+    HRESULT hr;
+
+    if (!validator || GetFileAttributesW(dest) == INVALID_FILE_ATTRIBUTES) return S_OK;
+    if (is_header_value(validator->etag))
+    {
+        if (FAILED(hr = add_header(fetch->request, L"If-None-Match", validator->etag))) return hr;
+        fetch->conditional = TRUE;
+    }
+    if (is_header_value(validator->last_modified))
+    {
+        if (FAILED(hr = add_header(fetch->request, L"If-Modified-Since", validator->last_modified))) return hr;
+        fetch->conditional = TRUE;
+    }
+    return S_OK;
+}
+
+static HRESULT send_request(struct fetch *fetch, DWORD *status)
+{
+    DWORD size = sizeof(*status);
+
+    if (aborted(fetch->options)) return E_ABORT;
+    if (!WinHttpSendRequest(fetch->request, WINHTTP_NO_ADDITIONAL_HEADERS, 0, WINHTTP_NO_REQUEST_DATA, 0, 0, 0))
+        return last_error();
+    if (!WinHttpReceiveResponse(fetch->request, NULL)) return last_error();
+    if (!WinHttpQueryHeaders(fetch->request, WINHTTP_QUERY_STATUS_CODE | WINHTTP_QUERY_FLAG_NUMBER,
+                             WINHTTP_HEADER_NAME_BY_INDEX, status, &size, WINHTTP_NO_HEADER_INDEX))
+        return last_error();
+    return aborted(fetch->options) ? E_ABORT : S_OK;
+}
+
+/* A response header as text; FALSE when absent, too long or not plain text. */
+static BOOL query_header(HINTERNET request, DWORD which, WCHAR *buffer, DWORD count)
+{
+    DWORD size = count * sizeof(WCHAR);
+
+    if (!WinHttpQueryHeaders(request, which, WINHTTP_HEADER_NAME_BY_INDEX, buffer, &size, WINHTTP_NO_HEADER_INDEX)
+        || !is_header_value(buffer))
+    {
+        buffer[0] = 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Content-Length as a 64-bit number (the DWORD form stops at 4 GB); FALSE when absent. */
+static BOOL content_length(HINTERNET request, ULONGLONG *length)
+{
+    WCHAR text[32], *end;
+
+    if (!query_header(request, WINHTTP_QUERY_CONTENT_LENGTH, text, ARRAY_SIZE(text))) return FALSE;
+    if (text[0] < '0' || text[0] > '9') return FALSE;
+    *length = _wcstoui64(text, &end, 10);
+    return !*end;
+}
+
+static void get_validator(struct fetch *fetch)
+{
+    struct transport_validator *validator = fetch->options->validator;
+
+    if (!validator) return;
+    query_header(fetch->request, WINHTTP_QUERY_ETAG, validator->etag, ARRAY_SIZE(validator->etag));
+    query_header(fetch->request, WINHTTP_QUERY_LAST_MODIFIED, validator->last_modified,
+                 ARRAY_SIZE(validator->last_modified));
+}
+
+/* --- the body --- */
+
+static HRESULT write_all(HANDLE file, const BYTE *data, DWORD size)
+{
+    DWORD written;
+
+    if (!WriteFile(file, data, size, &written, NULL)) return last_file_error();
+    return written == size ? S_OK : HRESULT_FROM_WIN32(ERROR_WRITE_FAULT);
+}
+
+static HRESULT read_body(struct fetch *fetch, HANDLE file)
+{
+    ULONGLONG max = fetch->options->max_bytes, expected, total = 0;
+    BOOL known = content_length(fetch->request, &expected);
+    DWORD read;
+    BYTE *buffer;
+    HRESULT hr = S_OK;
+
+    if (known && max && expected > max) return HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE);
+    if (!(buffer = malloc(READ_CHUNK))) return E_OUTOFMEMORY;
+    for (;;)
+    {
+        if (aborted(fetch->options)) hr = E_ABORT;
+        else if (!WinHttpReadData(fetch->request, buffer, READ_CHUNK, &read)) hr = last_error();
+        else if (!read) break;
+        else if ((total += read) > max && max) hr = HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE);
+        else hr = write_all(file, buffer, read);
+        if (FAILED(hr)) break;
+    }
+    free(buffer);
+    if (FAILED(hr)) return hr;
+    /* a connection closed early can look like the end of the body */
+    if (known && total != expected) return HRESULT_FROM_WIN32(ERROR_WINHTTP_CONNECTION_ERROR);
+    return S_OK;
+}
+
+/* A new file in dest's folder, only this process has open. */
+static HRESULT create_temp(const WCHAR *dest, WCHAR *temp, HANDLE *file)
+{
+    WCHAR folder[MAX_PATH];
+
+    if (wcslen(dest) >= ARRAY_SIZE(folder)) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+    wcscpy(folder, dest);
+    PathRemoveFileSpecW(folder);
+    if (!GetTempFileNameW(*folder ? folder : L".", L"owt", 0, temp)) return last_file_error();
+    *file = CreateFileW(temp, GENERIC_WRITE, 0, NULL, TRUNCATE_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (*file != INVALID_HANDLE_VALUE) return S_OK;
+    DeleteFileW(temp);
+    return last_file_error();
+}
+
+static HRESULT receive_to(struct fetch *fetch, const WCHAR *dest)
+{
+    WCHAR temp[MAX_PATH];
+    HANDLE file;
+    HRESULT hr;
+
+    if (FAILED(hr = create_temp(dest, temp, &file))) return hr;
+    hr = read_body(fetch, file);
+    /* on disk before it takes the destination's name */
+    if (SUCCEEDED(hr) && !FlushFileBuffers(file)) hr = last_file_error();
+    CloseHandle(file);
+    if (SUCCEEDED(hr) && !MoveFileExW(temp, dest, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        hr = last_file_error();
+    if (FAILED(hr)) DeleteFileW(temp);
+    return hr;
+}
+
+static void close_request(struct fetch *fetch)
+{
+    if (fetch->request) WinHttpCloseHandle(fetch->request);
+    if (fetch->connect) WinHttpCloseHandle(fetch->connect);
+    fetch->request = fetch->connect = NULL;
+}
+
+static BOOL is_redirect(DWORD status)
+{
+    return status == HTTP_STATUS_MOVED || status == HTTP_STATUS_REDIRECT || status == HTTP_STATUS_REDIRECT_METHOD
+        || status == HTTP_STATUS_REDIRECT_KEEP_VERB || status == HTTP_STATUS_PERMANENT_REDIRECT;
+}
+
+/* The absolute URL a redirect points to; S_FALSE when it names none. */
+static HRESULT redirect_target(struct fetch *fetch, WCHAR **target)
+{
+    DWORD size = 0, count;
+    WCHAR *location;
+    HRESULT hr;
+
+    WinHttpQueryHeaders(fetch->request, WINHTTP_QUERY_LOCATION, WINHTTP_HEADER_NAME_BY_INDEX, NULL, &size,
+                        WINHTTP_NO_HEADER_INDEX);
+    if (GetLastError() != ERROR_INSUFFICIENT_BUFFER || size > TRANSPORT_MAX_URL * sizeof(WCHAR)) return S_FALSE;
+    if (!(location = malloc(size))) return E_OUTOFMEMORY;
+    hr = E_OUTOFMEMORY;
+    if (!WinHttpQueryHeaders(fetch->request, WINHTTP_QUERY_LOCATION, WINHTTP_HEADER_NAME_BY_INDEX, location, &size,
+                             WINHTTP_NO_HEADER_INDEX))
+        hr = last_error();
+    else if ((*target = malloc(TRANSPORT_MAX_URL * sizeof(WCHAR))))
+    {
+        /* a relative reference is resolved against the URL that answered */
+        count = TRANSPORT_MAX_URL;
+        hr = UrlCombineW(fetch->url, location, *target, &count, 0);
+        if (FAILED(hr))
+        {
+            free(*target);
+            *target = NULL;
+        }
+    }
+    free(location);
+    return hr;
+}
+
+/* Moves the fetch on to where a redirect points.  Only to http or https,
+ * and never from https down to http. */
+static HRESULT follow_redirect(struct fetch *fetch)
+{
+    WCHAR *target = NULL;
+    HRESULT hr;
+
+    if ((hr = redirect_target(fetch, &target)) != S_OK) return hr;
+    if (!transport_is_http_url(target)
+        || (!_wcsnicmp(fetch->url, L"https:", 6) && _wcsnicmp(target, L"https:", 6)))
+    {
+        free(target);
+        return HRESULT_FROM_WIN32(ERROR_WINHTTP_REDIRECT_FAILED);
+    }
+    close_request(fetch);
+    free(fetch->location);
+    fetch->url = fetch->location = target;
+    return S_OK;
+}
+
+/* Sends the request, following redirects; *status is the last answer's. */
+static HRESULT request_following(struct fetch *fetch, const WCHAR *dest, DWORD *status)
+{
+    unsigned int redirects;
+    HRESULT hr;
+
+    for (redirects = 0;; redirects++)
+    {
+        if (FAILED(hr = open_request(fetch)) || FAILED(hr = add_conditions(fetch, dest))
+            || FAILED(hr = send_request(fetch, status)))
+            return hr;
+        if (!is_redirect(*status)) return S_OK;
+        if (redirects == TRANSPORT_MAX_REDIRECTS) return HRESULT_FROM_WIN32(ERROR_WINHTTP_REDIRECT_FAILED);
+        if (FAILED(hr = follow_redirect(fetch))) return hr;
+        if (hr == S_FALSE) return S_OK;     /* no Location: the 3xx is the answer */
+    }
+}
+
+HRESULT transport_fetch(const WCHAR *url, const WCHAR *dest, const struct transport_options *options)
+{
+    static const struct transport_options defaults;
+    struct fetch fetch = { .options = options ? options : &defaults, .url = url };
+    DWORD status;
+    HRESULT hr;
+
+    if (!url || !dest || !*dest) return E_INVALIDARG;
+    if (!transport_is_http_url(url) || wcslen(url) >= TRANSPORT_MAX_URL) return WU_E_PT_INVALID_URL;
+    if (SUCCEEDED(hr = open_session(&fetch)) && SUCCEEDED(hr = request_following(&fetch, dest, &status)))
+    {
+        if (status == HTTP_STATUS_NOT_MODIFIED && fetch.conditional) hr = S_FALSE;
+        else if (SUCCEEDED(hr = transport_status_error(status)) && SUCCEEDED(hr = receive_to(&fetch, dest)))
+            get_validator(&fetch);
+    }
+    close_request(&fetch);
+    if (fetch.session) WinHttpCloseHandle(fetch.session);
+    free(fetch.location);
+    return hr;
+}
+
+/* --- the cache --- */
+
+static HRESULT nt_result(NTSTATUS status)
+{
+    return status ? HRESULT_FROM_NT(status) : S_OK;
+}
+
+static HRESULT hash_file(BCRYPT_HASH_HANDLE hash, HANDLE file)
+{
+    BYTE *buffer = malloc(READ_CHUNK);
+    NTSTATUS status = 0;
+    DWORD read;
+    HRESULT hr = S_OK;
+
+    if (!buffer) return E_OUTOFMEMORY;
+    while (!status)
+    {
+        if (!ReadFile(file, buffer, READ_CHUNK, &read, NULL))
+        {
+            hr = last_file_error();
+            break;
+        }
+        if (!read) break;
+        status = BCryptHashData(hash, buffer, read, 0);
+    }
+    free(buffer);
+    return FAILED(hr) ? hr : nt_result(status);
+}
+
+/* SHA-256 of size bytes at data, or of the rest of file when file is not NULL. */
+static HRESULT sha256(HANDLE file, const BYTE *data, ULONG size, BYTE digest[32])
+{
+    BCRYPT_ALG_HANDLE algorithm;
+    BCRYPT_HASH_HANDLE hash;
+    NTSTATUS status;
+    HRESULT hr;
+
+    if ((status = BCryptOpenAlgorithmProvider(&algorithm, BCRYPT_SHA256_ALGORITHM, NULL, 0)))
+        return nt_result(status);
+    if (!(status = BCryptCreateHash(algorithm, &hash, NULL, 0, NULL, 0, 0)))
+    {
+        hr = file ? hash_file(hash, file) : nt_result(BCryptHashData(hash, (UCHAR *)data, size, 0));
+        if (SUCCEEDED(hr)) hr = nt_result(BCryptFinishHash(hash, digest, 32, 0));
+        BCryptDestroyHash(hash);
+    }
+    else hr = nt_result(status);
+    BCryptCloseAlgorithmProvider(algorithm, 0);
+    return hr;
+}
+
+static HRESULT sha256_of_file(const WCHAR *path, BYTE digest[32])
+{
+    HANDLE file;
+    HRESULT hr;
+
+    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (file == INVALID_HANDLE_VALUE) return last_file_error();
+    hr = sha256(file, NULL, 0, digest);
+    CloseHandle(file);
+    return hr;
+}
+
+/* The cache's name for a URL: the SHA-256 of its UTF-8, in hex. */
+static HRESULT url_hash(const WCHAR *url, WCHAR hex[65])
+{
+    BYTE digest[32];
+    char *utf8;
+    int length, i;
+    HRESULT hr;
+
+    if (!(length = WideCharToMultiByte(CP_UTF8, 0, url, -1, NULL, 0, NULL, NULL))) return last_file_error();
+    if (!(utf8 = malloc(length))) return E_OUTOFMEMORY;
+    WideCharToMultiByte(CP_UTF8, 0, url, -1, utf8, length, NULL, NULL);
+    hr = sha256(NULL, (const BYTE *)utf8, length - 1, digest);
+    free(utf8);
+    if (FAILED(hr)) return hr;
+    for (i = 0; i < 32; i++) swprintf(hex + 2 * i, 3, L"%02x", digest[i]);
+    return S_OK;
+}
+
+static HRESULT make_folder(const WCHAR *path)
+{
+    DWORD error;
+
+    if (CreateDirectoryW(path, NULL)) return S_OK;
+    error = GetLastError();
+    return error == ERROR_ALREADY_EXISTS ? S_OK : HRESULT_FROM_WIN32(error);
+}
+
+/* %ProgramData%\OpenWUA\<folder>, created as needed. */
+static HRESULT cache_folder(const WCHAR *folder, WCHAR *path)
+{
+    WCHAR base[MAX_PATH];
+    HRESULT hr;
+
+    if (FAILED(hr = SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA | CSIDL_FLAG_CREATE, NULL, SHGFP_TYPE_CURRENT, base)))
+        return hr;
+    if (swprintf(path, MAX_PATH, L"%ls\\OpenWUA", base) < 0) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+    if (FAILED(hr = make_folder(path))) return hr;
+    if (swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\%ls", base, folder) < 0)
+        return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+    return make_folder(path);
+}
+
+/* One fetch of a URL into the cache at a time, across processes.  A holder
+ * that dies leaves the mutex abandoned, which the next waiter simply takes. */
+static HRESULT cache_lock(const WCHAR *hash, const struct transport_options *options, HANDLE *mutex)
+{
+    WCHAR name[96];
+    DWORD waited, result;
+
+    swprintf(name, ARRAY_SIZE(name), L"Global\\OpenWUA-cache-%ls", hash);
+    if (!(*mutex = CreateMutexW(NULL, FALSE, name))) return last_file_error();
+    for (waited = 0; waited < CACHE_WAIT_MS; waited += CACHE_WAIT_STEP_MS)
+    {
+        if (aborted(options)) break;
+        result = WaitForSingleObject(*mutex, CACHE_WAIT_STEP_MS);
+        if (result == WAIT_OBJECT_0 || result == WAIT_ABANDONED) return S_OK;
+        if (result != WAIT_TIMEOUT) break;
+    }
+    CloseHandle(*mutex);
+    *mutex = NULL;
+    return aborted(options) ? E_ABORT : HRESULT_FROM_WIN32(ERROR_TIMEOUT);
+}
+
+/* What the .validator file next to a cached copy holds: the validator the
+ * server sent with that copy, and the copy's SHA-256.  A copy that no longer
+ * matches (changed, cut short, or replaced by a fetch in between) is fetched
+ * whole again, rather than kept for good by a 304. */
+struct cache_record
+{
+    struct transport_validator validator;
+    BYTE sha256[32];
+};
+
+static BOOL read_record(const WCHAR *path, struct cache_record *record)
+{
+    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    DWORD read = 0;
+    BOOL ok;
+
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    ok = GetFileSize(file, NULL) == sizeof(*record) && ReadFile(file, record, sizeof(*record), &read, NULL)
+         && read == sizeof(*record);
+    CloseHandle(file);
+    return ok;
+}
+
+/* The validator to make the fetch conditional with: none unless the record
+ * is whole and the copy is the one it describes. */
+static void cached_validator(const WCHAR *record_path, const WCHAR *data_path, struct transport_validator *validator)
+{
+    struct cache_record record;
+    BYTE digest[32];
+
+    memset(validator, 0, sizeof(*validator));
+    if (!read_record(record_path, &record) || FAILED(sha256_of_file(data_path, digest))
+        || memcmp(digest, record.sha256, sizeof(digest)))
+        return;
+    *validator = record.validator;
+    validator->etag[ARRAY_SIZE(validator->etag) - 1] = 0;
+    validator->last_modified[ARRAY_SIZE(validator->last_modified) - 1] = 0;
+}
+
+/* After a new copy took its name.  No validator, or no record written: no
+ * record at all, and the next fetch is a plain one. */
+static void write_record(const WCHAR *record_path, const WCHAR *data_path, const struct transport_validator *validator)
+{
+    struct cache_record record;
+    HANDLE file;
+    HRESULT hr = E_FAIL;
+
+    record.validator = *validator;
+    if ((validator->etag[0] || validator->last_modified[0]) && SUCCEEDED(sha256_of_file(data_path, record.sha256)))
+    {
+        file = CreateFileW(record_path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+        if (file != INVALID_HANDLE_VALUE)
+        {
+            hr = write_all(file, (const BYTE *)&record, sizeof(record));
+            CloseHandle(file);
+        }
+    }
+    if (FAILED(hr)) DeleteFileW(record_path);
+}
+
+static HRESULT cache_paths(const WCHAR *url, const WCHAR *folder, const WCHAR *ext, WCHAR *hash,
+                           WCHAR **data, WCHAR *validator)
+{
+    WCHAR path[MAX_PATH];
+    HRESULT hr;
+
+    if (FAILED(hr = url_hash(url, hash)) || FAILED(hr = cache_folder(folder, path))) return hr;
+    if (swprintf(validator, MAX_PATH, L"%ls\\%ls.validator", path, hash) < 0)
+        return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+    if (!(*data = malloc(MAX_PATH * sizeof(WCHAR)))) return E_OUTOFMEMORY;
+    if (swprintf(*data, MAX_PATH, L"%ls\\%ls.%ls", path, hash, ext) >= 0) return S_OK;
+    free(*data);
+    *data = NULL;
+    return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+}
+
+/* Names are the caller's constants; checked anyway, they become paths. */
+static BOOL is_plain_name(const WCHAR *name)
+{
+    return name && *name && !wcspbrk(name, L"\\/:*?\"<>|") && wcscmp(name, L".") && wcscmp(name, L"..");
+}
+
+HRESULT transport_fetch_cached(const WCHAR *url, const WCHAR *folder, const WCHAR *ext,
+                               const struct transport_options *options, WCHAR **path)
+{
+    struct transport_options cached = { 0 };
+    struct transport_validator validator;
+    WCHAR hash[65], validator_path[MAX_PATH];
+    HANDLE mutex;
+    HRESULT hr;
+
+    if (!path) return E_POINTER;
+    *path = NULL;
+    if (!url || !is_plain_name(folder) || !is_plain_name(ext)) return E_INVALIDARG;
+    if (!transport_is_http_url(url)) return WU_E_PT_INVALID_URL;
+    if (options) cached = *options;
+    cached.validator = &validator;
+    if (FAILED(hr = cache_paths(url, folder, ext, hash, path, validator_path))) return hr;
+    if (FAILED(hr = cache_lock(hash, &cached, &mutex)))
+    {
+        free(*path);
+        *path = NULL;
+        return hr;
+    }
+    cached_validator(validator_path, *path, &validator);
+    hr = transport_fetch(url, *path, &cached);
+    if (hr == S_OK) write_record(validator_path, *path, &validator);
+    ReleaseMutex(mutex);
+    CloseHandle(mutex);
+    if (SUCCEEDED(hr)) return S_OK;
+    free(*path);
+    *path = NULL;
+    return hr;
+}
