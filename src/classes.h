@@ -28,6 +28,7 @@ static const struct wua_class wua_classes[] =
     { &CLSID_UpdateSearcher, L"UpdateSearcher Class", L"Microsoft.Update.Searcher", searcher_create_class },
     { &CLSID_UpdateServiceManager, L"UpdateServiceManager Class", L"Microsoft.Update.ServiceManager",
       service_manager_create },
+    { &CLSID_UpdateDownloader, L"UpdateDownloader Class", L"Microsoft.Update.Downloader", downloader_create },
 };
 
 #endif

@@ -153,6 +153,11 @@ struct update_record;
 struct category_set;
 HRESULT update_create(struct update_record *record, LCID locale, DeploymentAction action, IUpdate **out);
 HRESULT update_add_to_categories(IUpdate *update, struct category_set *set);
+struct update_record *update_record_from(IUpdate *update);
+
+/* --- downloading (downloader.c) --- */
+HRESULT downloader_create(REFIID riid, void **obj);
+HRESULT download_copy_from_cache(struct update_record *record, const WCHAR *path);
 
 /* --- read-only collections of objects (rocoll.c) --- */
 HRESULT ro_collection_create(const IID *iid, struct dispatch_type *type, struct var_array *items, void **out);

@@ -13,6 +13,7 @@
 #include "store.h"
 #include "category.h"
 #include "criteria.h"
+#include "jobs.h"
 
 /* --- applicability --- */
 
@@ -472,22 +473,104 @@ static HRESULT WINAPI searcher_put_ServerSelection(IUpdateSearcher3 *iface, Serv
     return S_OK;
 }
 
-/* The job engine arrives with the downloader's issue. */
+/* What BeginSearch copies from the searcher: changing it later does not change the search. */
+struct search_task
+{
+    BSTR criteria;
+    struct searcher settings;   /* only server, has_service, service, locale, include_superseded */
+};
+
+static HRESULT searcher_source(struct searcher *This, GUID *service, WCHAR **location);
+
+static void search_task_free(void *context)
+{
+    struct search_task *task = context;
+
+    SysFreeString(task->criteria);
+    free(task);
+}
+
+/* The job's work: what Search does, unless RequestAbort came first or came
+ * before the search was over.  Then the result is orcAborted with no updates,
+ * whatever the search found or failed with. */
+static HRESULT search_work(struct job *job, void *context, IUnknown **out)
+{
+    struct search_task *task = context;
+    struct search_result *aborted;
+    ISearchResult *result = NULL;
+    WCHAR *location;
+    GUID service;
+    HRESULT hr;
+
+    if (!job_abort_requested(job))
+    {
+        if (task->criteria && wcslen(task->criteria) != SysStringLen(task->criteria)) hr = WU_E_INVALID_CRITERIA;
+        else if (SUCCEEDED(hr = searcher_source(&task->settings, &service, &location)))
+        {
+            hr = search_catalog(task->criteria, &service, location, task->settings.locale,
+                                task->settings.include_superseded, &result);
+            free(location);
+        }
+        if (!job_abort_requested(job))
+        {
+            *out = (IUnknown *)result;
+            return hr;
+        }
+        if (result) ISearchResult_Release(result);
+    }
+    if (FAILED(hr = result_create(&aborted))) return hr;
+    aborted->code = orcAborted;
+    *out = (IUnknown *)&aborted->ISearchResult_iface;
+    return S_OK;
+}
+
+/* Criteria and settings are checked by the search itself: EndSearch returns
+ * what Search would have returned (WU_E_INVALID_CRITERIA among them). */
 static HRESULT WINAPI searcher_BeginSearch(IUpdateSearcher3 *iface, BSTR criteria, IUnknown *callback, VARIANT state,
                                            ISearchJob **out)
 {
-    (void)iface; (void)criteria; (void)callback; (void)state;
+    struct searcher *This = impl_from_IUpdateSearcher3(iface);
+    struct job_params params = { 0 };
+    struct search_task *task;
+    IDispatch *job;
+    HRESULT hr;
+
     if (!out) return E_POINTER;
     *out = NULL;
-    return E_NOTIMPL;
+    if (!(task = calloc(1, sizeof(*task)))) return E_OUTOFMEMORY;
+    if (criteria && !(task->criteria = SysAllocStringLen(criteria, SysStringLen(criteria))))
+    {
+        free(task);
+        return E_OUTOFMEMORY;
+    }
+    task->settings.server = This->server;
+    task->settings.has_service = This->has_service;
+    task->settings.service = This->service;
+    task->settings.locale = This->locale;
+    task->settings.include_superseded = This->include_superseded;
+    params.kind = JOB_SEARCH;
+    params.owner = (IUnknown *)iface;
+    params.work = search_work;
+    params.context = task;
+    params.free_context = search_task_free;
+    params.on_completed = callback;
+    params.state = &state;
+    if (SUCCEEDED(hr = job_start(&params, &job))) *out = (ISearchJob *)job;
+    return hr;
 }
 
+/* E_POINTER for a NULL job, E_INVALIDARG for a job begun on another searcher,
+ * WU_E_INVALID_OPERATION the second time. */
 static HRESULT WINAPI searcher_EndSearch(IUpdateSearcher3 *iface, ISearchJob *job, ISearchResult **out)
 {
-    (void)iface; (void)job;
+    IUnknown *result;
+    HRESULT hr;
+
     if (!out) return E_POINTER;
     *out = NULL;
-    return E_NOTIMPL;
+    hr = job_end((IUnknown *)job, JOB_SEARCH, (IUnknown *)iface, &result);
+    *out = (ISearchResult *)result;
+    return hr;
 }
 
 /* [MS-UAMG] 3.38.4.9: ' → ['], [ → [[], ] → []]. */

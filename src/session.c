@@ -142,15 +142,15 @@ static HRESULT WINAPI update_session_CreateUpdateSearcher(IUpdateSession3 *iface
     return searcher_create(impl_from_IUpdateSession3(iface)->locale, &IID_IUpdateSearcher, (void **)out);
 }
 
-/* The downloader and installer arrive with their issues. */
-
 static HRESULT WINAPI update_session_CreateUpdateDownloader(IUpdateSession3 *iface, IUpdateDownloader **out)
 {
     (void)iface;
     if (!out) return E_POINTER;
     *out = NULL;
-    return E_NOTIMPL;
+    return downloader_create(&IID_IUpdateDownloader, (void **)out);
 }
+
+/* The installer arrives with its issue. */
 
 static HRESULT WINAPI update_session_CreateUpdateInstaller(IUpdateSession3 *iface, IUpdateInstaller **out)
 {

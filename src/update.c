@@ -833,14 +833,15 @@ static HRESULT WINAPI update_get_DeploymentAction(IUpdate5 *iface, DeploymentAct
     return S_OK;
 }
 
-/* Content reaches the cache with the downloader; until then nothing is there to copy. */
+/* Copies the files the downloader put in the cache (checked again) into path. */
 static HRESULT WINAPI update_CopyFromCache(IUpdate5 *iface, BSTR path, VARIANT_BOOL extract)
 {
     VARIANT_BOOL downloaded;
 
     if (!SysStringLen(path) || !is_variant_bool(extract)) return E_INVALIDARG;
     update_get_IsDownloaded(iface, &downloaded);
-    return downloaded ? E_NOTIMPL : WU_E_DM_NOTDOWNLOADED;
+    if (!downloaded) return WU_E_DM_NOTDOWNLOADED;
+    return download_copy_from_cache(impl_from_IUpdate5(iface)->record, path);
 }
 
 static HRESULT WINAPI update_get_DownloadPriority(IUpdate5 *iface, DownloadPriority *out)
@@ -1029,4 +1030,16 @@ HRESULT update_add_to_categories(IUpdate *update, struct category_set *set)
     hr = add_categories(set, update_record_lock(This->record), update);
     update_record_unlock(This->record);
     return hr;
+}
+
+/* The record behind one of OpenWUA's own updates, with a reference; NULL for
+ * any other object (a client's own IUpdate implementation). */
+struct update_record *update_record_from(IUpdate *update)
+{
+    struct update *This;
+
+    if (!update || (const void *)update->lpVtbl != (const void *)&update_vtbl) return NULL;
+    This = impl_from_IUpdate5((IUpdate5 *)update);
+    update_record_addref(This->record);
+    return This->record;
 }

@@ -24,6 +24,7 @@ static const struct class_type classes[] =
     { &CLSID_AutomaticUpdates, &IID_IAutomaticUpdates2, L"Results" },
     { &CLSID_UpdateSearcher, &IID_IUpdateSearcher3, L"SearchScope" },
     { &CLSID_UpdateServiceManager, &IID_IUpdateServiceManager2, L"AddService2" },
+    { &CLSID_UpdateDownloader, &IID_IUpdateDownloader, L"EndDownload" },
 };
 
 static void type_info_describes_the_newest_interface(void **state)
@@ -109,7 +110,7 @@ static void failures_arrive_as_exceptions_with_only_the_code(void **state)
     VARIANT result;
 
     (void)state;
-    assert_hr(DISP_E_EXCEPTION, invoke(session, L"CreateUpdateDownloader", DISPATCH_METHOD, &result, &excep, 0, NULL));
+    assert_hr(DISP_E_EXCEPTION, invoke(session, L"CreateUpdateInstaller", DISPATCH_METHOD, &result, &excep, 0, NULL));
     assert_hr(E_NOTIMPL, excep.scode);
     assert_int_equal(0, excep.wCode);
     assert_null(excep.bstrDescription);
@@ -117,7 +118,7 @@ static void failures_arrive_as_exceptions_with_only_the_code(void **state)
     assert_null(excep.bstrHelpFile);
     assert_int_equal(VT_EMPTY, V_VT(&result));
     /* A caller that passes no EXCEPINFO still gets DISP_E_EXCEPTION. */
-    assert_hr(DISP_E_EXCEPTION, invoke(session, L"CreateUpdateDownloader", DISPATCH_METHOD, &result, NULL, 0, NULL));
+    assert_hr(DISP_E_EXCEPTION, invoke(session, L"CreateUpdateInstaller", DISPATCH_METHOD, &result, NULL, 0, NULL));
     IDispatch_Release(session);
 }
 

@@ -25,7 +25,8 @@ End Sub
 Dim progids, p, o, session, proxy, info, sysinfo, au, settings, results
 progids = Array("Microsoft.Update.Session", "Microsoft.Update.UpdateColl", "Microsoft.Update.StringColl", _
                 "Microsoft.Update.WebProxy", "Microsoft.Update.SystemInfo", "Microsoft.Update.AgentInfo", _
-                "Microsoft.Update.AutoUpdate", "Microsoft.Update.Searcher", "Microsoft.Update.ServiceManager")
+                "Microsoft.Update.AutoUpdate", "Microsoft.Update.Searcher", "Microsoft.Update.ServiceManager", _
+                "Microsoft.Update.Downloader")
 
 Sub Main()
     For Each p In progids
@@ -72,9 +73,10 @@ Sub Main()
 
     ' Members whose issues have not landed yet answer E_NOTIMPL, as the docs list them.
     On Error Resume Next
-    session.CreateUpdateDownloader
-    CheckError Err.Number, VBS_E_NOTIMPL, "CreateUpdateDownloader is E_NOTIMPL for now"
+    session.CreateUpdateInstaller
+    CheckError Err.Number, VBS_E_NOTIMPL, "CreateUpdateInstaller is E_NOTIMPL for now"
     On Error GoTo 0
+    Check session.CreateUpdateDownloader().ClientApplicationID = "Unknown", "a new downloader's ClientApplicationID"
 
     Set au = CreateObject("Microsoft.Update.AutoUpdate")
     Check au.ServiceEnabled = True, "the Automatic Updates service is enabled"

@@ -1,0 +1,290 @@
+/*
+ * OpenWUA: the download cache (see download.h).
+ *
+ * Copyright 2026 the OpenWUA authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <windows.h>
+#include <shlobj.h>
+#include <shlwapi.h>
+#include <bcrypt.h>
+#include <wuerror.h>
+#include <stdio.h>
+#include <wchar.h>
+#include "download.h"
+
+#define HASH_CHUNK 65536
+#define MAX_NAME 255
+
+static HRESULT file_error(void)
+{
+    DWORD error = GetLastError();
+
+    return error ? HRESULT_FROM_WIN32(error) : E_FAIL;
+}
+
+static HRESULT nt_error(NTSTATUS status)
+{
+    return status ? HRESULT_FROM_NT(status) : S_OK;
+}
+
+/* --- file names --- */
+
+static BOOL is_device_name(const WCHAR *name)
+{
+    static const WCHAR *const devices[] = { L"CON", L"PRN", L"AUX", L"NUL", L"CONIN$", L"CONOUT$", L"CLOCK$" };
+    WCHAR base[16];
+    size_t length, i;
+
+    /* what comes before the first dot, without trailing spaces */
+    length = wcscspn(name, L".");
+    while (length && name[length - 1] == ' ') length--;
+    if (length >= ARRAYSIZE(base)) return FALSE;
+    memcpy(base, name, length * sizeof(WCHAR));
+    base[length] = 0;
+    for (i = 0; i < ARRAYSIZE(devices); i++)
+        if (!_wcsicmp(base, devices[i])) return TRUE;
+    /* COM0-9, LPT0-9, and the superscript digits Windows also accepts */
+    if (length == 4 && (!_wcsnicmp(base, L"COM", 3) || !_wcsnicmp(base, L"LPT", 3)))
+        return (base[3] >= '0' && base[3] <= '9') || base[3] == 0x00b9 || base[3] == 0x00b2 || base[3] == 0x00b3;
+    return FALSE;
+}
+
+BOOL download_name_is_safe(const WCHAR *name)
+{
+    size_t length, i;
+
+    if (!name || !(length = wcslen(name)) || length > MAX_NAME) return FALSE;
+    for (i = 0; i < length; i++)
+        if (name[i] < 32 || wcschr(L"\\/:*?\"<>|", name[i])) return FALSE;
+    /* Windows drops trailing dots and spaces: "a." would be "a", ".." the parent */
+    if (name[length - 1] == '.' || name[length - 1] == ' ') return FALSE;
+    return !is_device_name(name);
+}
+
+/* --- checking content --- */
+
+struct hashes
+{
+    BCRYPT_ALG_HANDLE algorithm[2];
+    BCRYPT_HASH_HANDLE hash[2];
+};
+
+static void hashes_close(struct hashes *h)
+{
+    int i;
+
+    for (i = 0; i < 2; i++)
+    {
+        if (h->hash[i]) BCryptDestroyHash(h->hash[i]);
+        if (h->algorithm[i]) BCryptCloseAlgorithmProvider(h->algorithm[i], 0);
+    }
+}
+
+static HRESULT hashes_open(struct hashes *h, BOOL sha256)
+{
+    static const WCHAR *const names[2] = { BCRYPT_SHA1_ALGORITHM, BCRYPT_SHA256_ALGORITHM };
+    NTSTATUS status = 0;
+    int i;
+
+    memset(h, 0, sizeof(*h));
+    for (i = 0; i < (sha256 ? 2 : 1) && !status; i++)
+    {
+        if (!(status = BCryptOpenAlgorithmProvider(&h->algorithm[i], names[i], NULL, 0)))
+            status = BCryptCreateHash(h->algorithm[i], &h->hash[i], NULL, 0, NULL, 0, 0);
+    }
+    if (status) hashes_close(h);
+    return nt_error(status);
+}
+
+/* Both digests in one pass over the file. */
+static HRESULT hash_file(HANDLE file, BOOL want_sha256, BYTE sha1[20], BYTE sha256[32])
+{
+    struct hashes h;
+    NTSTATUS status = 0;
+    HRESULT hr;
+    BYTE *buffer;
+    DWORD read;
+
+    if (!(buffer = malloc(HASH_CHUNK))) return E_OUTOFMEMORY;
+    if (FAILED(hr = hashes_open(&h, want_sha256)))
+    {
+        free(buffer);
+        return hr;
+    }
+    for (;;)
+    {
+        if (!ReadFile(file, buffer, HASH_CHUNK, &read, NULL))
+        {
+            hr = file_error();
+            break;
+        }
+        if (!read) break;
+        if ((status = BCryptHashData(h.hash[0], buffer, read, 0))) break;
+        if (want_sha256 && (status = BCryptHashData(h.hash[1], buffer, read, 0))) break;
+    }
+    if (SUCCEEDED(hr) && !status) status = BCryptFinishHash(h.hash[0], sha1, 20, 0);
+    if (SUCCEEDED(hr) && !status && want_sha256) status = BCryptFinishHash(h.hash[1], sha256, 32, 0);
+    if (SUCCEEDED(hr)) hr = nt_error(status);
+    hashes_close(&h);
+    free(buffer);
+    return hr;
+}
+
+HRESULT download_verify(const WCHAR *path, const struct catalog_file *file)
+{
+    BYTE sha1[20], sha256[32];
+    LARGE_INTEGER size;
+    HANDLE handle;
+    HRESULT hr;
+
+    handle = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (handle == INVALID_HANDLE_VALUE) return file_error();
+    if (!GetFileSizeEx(handle, &size)) hr = file_error();
+    else if ((ULONGLONG)size.QuadPart != file->size) hr = WU_E_DM_INCORRECTFILEHASH;
+    else if (SUCCEEDED(hr = hash_file(handle, file->has_sha256, sha1, sha256)))
+    {
+        if (memcmp(sha1, file->sha1, sizeof(sha1)) || (file->has_sha256 && memcmp(sha256, file->sha256, sizeof(sha256))))
+            hr = WU_E_DM_INCORRECTFILEHASH;
+    }
+    CloseHandle(handle);
+    return hr;
+}
+
+/* --- the cache --- */
+
+static HRESULT make_folder(const WCHAR *path)
+{
+    DWORD error;
+
+    if (CreateDirectoryW(path, NULL)) return S_OK;
+    error = GetLastError();
+    return error == ERROR_ALREADY_EXISTS ? S_OK : HRESULT_FROM_WIN32(error);
+}
+
+HRESULT download_folder(const GUID *update, BOOL create, WCHAR path[MAX_PATH])
+{
+    static const WCHAR *const levels[] = { L"\\OpenWUA", L"\\Download", L"\\" };
+    WCHAR base[MAX_PATH];
+    size_t used;
+    HRESULT hr;
+    int i;
+
+    hr = SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA | (create ? CSIDL_FLAG_CREATE : 0), NULL, SHGFP_TYPE_CURRENT, base);
+    if (FAILED(hr)) return hr;
+    if (wcslen(base) + 64 >= MAX_PATH) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+    wcscpy(path, base);
+    for (i = 0; i < 3; i++)
+    {
+        wcscat(path, levels[i]);
+        if (i == 2)
+        {
+            used = wcslen(path);
+            swprintf(path + used, MAX_PATH - used, L"%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+                     (unsigned long)update->Data1, update->Data2, update->Data3, update->Data4[0], update->Data4[1],
+                     update->Data4[2], update->Data4[3], update->Data4[4], update->Data4[5], update->Data4[6],
+                     update->Data4[7]);
+        }
+        if (create && FAILED(hr = make_folder(path))) return hr;
+    }
+    return S_OK;
+}
+
+static HRESULT path_in(WCHAR path[MAX_PATH], const WCHAR *folder, const WCHAR *name)
+{
+    if (wcslen(folder) + 1 + wcslen(name) >= MAX_PATH) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+    swprintf(path, MAX_PATH, L"%ls\\%ls", folder, name);
+    return S_OK;
+}
+
+/* An absolute local path: "X:\..." (or "X:/...") or a UNC path. */
+static BOOL is_absolute_path(const WCHAR *path)
+{
+    if (((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z')) && path[1] == ':'
+        && (path[2] == '\\' || path[2] == '/'))
+        return TRUE;
+    return path[0] == '\\' && path[1] == '\\' && path[2] && path[2] != '\\';
+}
+
+/* Copies a file:// URL's or a path's file, or fetches an http(s) URL, into temp. */
+static HRESULT fetch_to(const struct catalog_file *file, const struct transport_options *options, const WCHAR *temp)
+{
+    struct transport_options mine = { 0 };
+    WCHAR local[MAX_PATH];
+    DWORD length = ARRAYSIZE(local);
+    HRESULT hr;
+
+    if (!file->uri || !*file->uri) return WU_E_DM_URLNOTAVAILABLE;
+    if (transport_is_http_url(file->uri))
+    {
+        if (options) mine = *options;
+        mine.validator = NULL;      /* never conditional: temp is not a copy of anything */
+        mine.max_bytes = file->size ? file->size : 1;   /* a longer body cannot be the right one */
+        hr = transport_fetch(file->uri, temp, &mine);
+        if (hr == HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE)) hr = WU_E_DM_INCORRECTFILEHASH;
+        return hr;
+    }
+    if (UrlIsFileUrlW(file->uri))
+    {
+        if (FAILED(PathCreateFromUrlW(file->uri, local, &length, 0)) || !is_absolute_path(local))
+            return WU_E_BAD_FILE_URL;
+    }
+    else if (is_absolute_path(file->uri))
+    {
+        if (wcslen(file->uri) >= ARRAYSIZE(local)) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+        wcscpy(local, file->uri);
+    }
+    else return WU_E_BAD_FILE_URL;
+    if (!CopyFileW(local, temp, FALSE)) return file_error();
+    return S_OK;
+}
+
+HRESULT download_file(const GUID *update, const struct catalog_file *file, BOOL force,
+                      const struct transport_options *options, BOOL *fetched, BOOL *removed)
+{
+    WCHAR folder[MAX_PATH], final[MAX_PATH], temp[MAX_PATH];
+    HRESULT hr;
+
+    *fetched = *removed = FALSE;
+    if (!download_name_is_safe(file->name)) return WU_E_INVALID_FILE;
+    if (FAILED(hr = download_folder(update, TRUE, folder))) return hr;
+    if (FAILED(hr = path_in(final, folder, file->name))) return hr;
+
+    if (GetFileAttributesW(final) != INVALID_FILE_ATTRIBUTES)
+    {
+        if (!force && download_verify(final, file) == S_OK) return S_OK;
+        /* forced, or a copy that is not the one the catalog describes: fetched again below;
+         * a bad copy goes now, so a failed fetch cannot leave it looking downloaded */
+        if (!force && DeleteFileW(final)) *removed = TRUE;
+    }
+
+    if (!GetTempFileNameW(folder, L"owd", 0, temp)) return file_error();
+    hr = fetch_to(file, options, temp);
+    if (SUCCEEDED(hr)) hr = download_verify(temp, file);
+    if (SUCCEEDED(hr) && !MoveFileExW(temp, final, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        hr = file_error();
+    if (FAILED(hr))
+    {
+        DeleteFileW(temp);
+        return hr;
+    }
+    *fetched = TRUE;
+    return S_OK;
+}
+
+HRESULT download_copy_out(const GUID *update, const struct catalog_file *file, const WCHAR *folder)
+{
+    WCHAR cache[MAX_PATH], source[MAX_PATH], dest[MAX_PATH];
+    HRESULT hr;
+
+    if (!download_name_is_safe(file->name)) return WU_E_INVALID_FILE;
+    if (FAILED(hr = download_folder(update, FALSE, cache))) return hr;
+    if (FAILED(hr = path_in(source, cache, file->name))) return hr;
+    if (FAILED(hr = path_in(dest, folder, file->name))) return hr;
+    hr = download_verify(source, file);
+    if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND) || hr == HRESULT_FROM_WIN32(ERROR_PATH_NOT_FOUND))
+        return WU_E_DM_NOTDOWNLOADED;
+    if (FAILED(hr)) return hr;
+    if (!CopyFileW(source, dest, FALSE)) return file_error();
+    return S_OK;
+}

@@ -1,0 +1,57 @@
+/*
+ * OpenWUA: the engine behind the Begin and End methods (searching now; downloading and
+ * installing later).
+ *
+ * A job runs one worker function on the Windows thread pool.  The Begin*
+ * caller gets the job's COM face at once (ISearchJob for JOB_SEARCH); the
+ * worker's result is handed out once, by job_end.  Callbacks are kept in the
+ * Global Interface Table, so each is called in the apartment it came from.
+ *
+ * Copyright 2026 the OpenWUA authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef OPENWUA_JOBS_H
+#define OPENWUA_JOBS_H
+
+#include "private.h"
+
+enum job_kind
+{
+    JOB_SEARCH,
+    JOB_DOWNLOAD,       /* not yet */
+    JOB_INSTALL,        /* not yet */
+};
+
+struct job;
+
+/* Runs on a thread-pool thread of the multithreaded apartment.  Returns the
+ * HRESULT End* gives back and, when it succeeds, the object End* hands out
+ * (*result, one reference passed to the job).  A worker polls
+ * job_abort_requested() where it can stop and decides what an abort means. */
+typedef HRESULT (*job_work_fn)(struct job *job, void *context, IUnknown **result);
+
+struct job_params
+{
+    enum job_kind kind;
+    IUnknown *owner;            /* the object Begin* was called on: End* accepts only its own jobs */
+    job_work_fn work;
+    void *context;              /* given to work, then to free_context when the job goes */
+    void (*free_context)(void *context);
+    IUnknown *on_completed;     /* may be NULL */
+    const VARIANT *state;       /* AsyncState; copied */
+};
+
+/* Submits the work.  *job: the job's face for the kind (ISearchJob * for
+ * JOB_SEARCH).  On failure nothing runs and free_context has been called. */
+HRESULT job_start(const struct job_params *params, IDispatch **job);
+
+/* End*: checks that job is one of ours, of this kind and owner, and not ended
+ * yet; waits for the result (pumping messages in a single-threaded apartment)
+ * and returns the worker's HRESULT and result object.
+ * E_POINTER: job or result NULL.  E_INVALIDARG: not an OpenWUA job of that
+ * kind, or begun on another object.  WU_E_INVALID_OPERATION: already ended. */
+HRESULT job_end(IUnknown *job, enum job_kind kind, IUnknown *owner, IUnknown **result);
+
+BOOL job_abort_requested(struct job *job);
+
+#endif

@@ -1,0 +1,775 @@
+/*
+ * OpenWUA tests: UpdateDownloader, IDownloadResult and the download cache.
+ *
+ * Each case writes a catalog whose files come from file:// URLs, plain
+ * paths, or tests/http_fixture.py on 127.0.0.1 (port file, served folder and
+ * request log come from ctest as OPENWUA_HTTP_PORT_FILE, OPENWUA_HTTP_ROOT,
+ * OPENWUA_HTTP_LOG), registers it as a scan package service, searches it and
+ * downloads what it found.  Update IDs are new in every case: update state
+ * lives for the whole process.
+ *
+ * Copyright 2026 the OpenWUA authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "common.h"
+#include <shlobj.h>
+#include <bcrypt.h>
+#include <wincrypt.h>
+#include <shlwapi.h>
+#include <shellapi.h>
+
+#define NS_SDP L"http://schemas.microsoft.com/wsus/2005/04/CorporatePublishing/"
+
+static WCHAR http_root[MAX_PATH], http_log[MAX_PATH], work[MAX_PATH];
+static unsigned int port;
+static unsigned int next_id = 1;
+
+/* One file of a test package. */
+struct test_file
+{
+    const WCHAR *name;          /* FileName as the catalog gives it */
+    const WCHAR *uri;           /* OriginUri */
+    const char *content;        /* what the digest and size are made from */
+    BOOL sha256;                /* add an AdditionalDigest */
+    const char *sha256_of;      /* content the SHA-256 is made from, when not content */
+};
+
+struct test_package
+{
+    WCHAR id[37];
+    const WCHAR *title;
+    struct test_file files[3];
+};
+
+/* --- helpers --- */
+
+static void new_id(struct test_package *package, const WCHAR *title)
+{
+    swprintf(package->id, 37, L"%08lx-d0d0-4000-8000-%012lx", GetCurrentProcessId(), (unsigned long)next_id++);
+    package->title = title;
+}
+
+static void base64_digest(const WCHAR *algorithm, const char *data, WCHAR *text, DWORD chars)
+{
+    BCRYPT_ALG_HANDLE alg;
+    BCRYPT_HASH_HANDLE handle;
+    BYTE hash[32];
+    ULONG size = wcscmp(algorithm, BCRYPT_SHA1_ALGORITHM) ? 32 : 20;
+
+    assert_int_equal(0, BCryptOpenAlgorithmProvider(&alg, algorithm, NULL, 0));
+    assert_int_equal(0, BCryptCreateHash(alg, &handle, NULL, 0, NULL, 0, 0));
+    assert_int_equal(0, BCryptHashData(handle, (UCHAR *)data, strlen(data), 0));
+    assert_int_equal(0, BCryptFinishHash(handle, hash, size, 0));
+    BCryptDestroyHash(handle);
+    BCryptCloseAlgorithmProvider(alg, 0);
+    assert_true(CryptBinaryToStringW(hash, size, CRYPT_STRING_BASE64 | CRYPT_STRING_NOCRLF, text, &chars));
+}
+
+static void write_file(const WCHAR *path, const char *data)
+{
+    HANDLE file = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD written;
+
+    assert_true(file != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(file, data, strlen(data), &written, NULL));
+    CloseHandle(file);
+}
+
+/* The file's content, or NULL when it is not there; free it. */
+static char *read_file(const WCHAR *path)
+{
+    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    DWORD size, read;
+    char *data;
+
+    if (file == INVALID_HANDLE_VALUE) return NULL;
+    size = GetFileSize(file, NULL);
+    data = calloc(1, size + 1);
+    assert_true(ReadFile(file, data, size, &read, NULL));
+    CloseHandle(file);
+    return data;
+}
+
+static void assert_file(const WCHAR *path, const char *expected)
+{
+    char *data = read_file(path);
+
+    if (!data) fail_msg("%ls is missing", path);
+    if (strcmp(data, expected)) fail_msg("%ls holds \"%s\", expected \"%s\"", path, data, expected);
+    free(data);
+}
+
+static BOOL exists(const WCHAR *path)
+{
+    return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+static void cache_folder(const WCHAR *id, WCHAR *path)
+{
+    WCHAR base[MAX_PATH];
+
+    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, base));
+    if (id) swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\Download\\%ls", base, id);
+    else swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\Download", base);
+}
+
+static void cache_file(const WCHAR *id, const WCHAR *name, WCHAR *path)
+{
+    WCHAR folder[MAX_PATH];
+
+    cache_folder(id, folder);
+    swprintf(path, MAX_PATH, L"%ls\\%ls", folder, name);
+}
+
+/* Files (not folders) in folder. */
+static unsigned int file_count(const WCHAR *folder)
+{
+    WCHAR pattern[MAX_PATH];
+    WIN32_FIND_DATAW data;
+    unsigned int count = 0;
+    HANDLE find;
+
+    swprintf(pattern, MAX_PATH, L"%ls\\*", folder);
+    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return 0;
+    do if (!(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) count++;
+    while (FindNextFileW(find, &data));
+    FindClose(find);
+    return count;
+}
+
+static void http_url(WCHAR *url, const WCHAR *path)
+{
+    swprintf(url, 512, L"http://127.0.0.1:%u/%ls", port, path);
+}
+
+static void serve(const WCHAR *name, const char *content)
+{
+    WCHAR path[MAX_PATH];
+
+    swprintf(path, MAX_PATH, L"%ls\\%ls", http_root, name);
+    write_file(path, content);
+}
+
+/* Requests in the fixture's log for /name. */
+static unsigned int requests_for(const WCHAR *name)
+{
+    char needle[MAX_PATH], *log = read_file(http_log), *p;
+    unsigned int count = 0;
+
+    if (!log) return 0;
+    snprintf(needle, sizeof(needle), "\"/%ls\"", name);
+    for (p = log; (p = strstr(p, needle)); p += strlen(needle)) count++;
+    free(log);
+    return count;
+}
+
+/* A file of the work folder, as a path and as a file:// URL. */
+static void work_path(WCHAR *path, const WCHAR *name)
+{
+    swprintf(path, MAX_PATH, L"%ls\\%ls", work, name);
+}
+
+static void work_url(WCHAR *url, const WCHAR *name)
+{
+    WCHAR path[MAX_PATH];
+    DWORD chars = 512;
+
+    work_path(path, name);
+    assert_hr(S_OK, UrlCreateFromPathW(path, url, &chars, 0));
+}
+
+/* --- catalogs, services, searching --- */
+
+static void write_catalog(const WCHAR *path, const struct test_package *packages, unsigned int count)
+{
+    FILE *f = _wfopen(path, L"w, ccs=UTF-8");
+    WCHAR sha1[64], sha256[64];
+    unsigned int i, j;
+
+    assert_non_null(f);
+    fwprintf(f, L"<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+             L"<smc:SystemsManagementCatalog xmlns:smc=\"http://schemas.microsoft.com/sms/2005/04/CorporatePublishing/SystemsManagementCatalog.xsd\""
+             L" xmlns:sdp=\"" NS_SDP L"SoftwareDistributionPackage.xsd\" xmlns:bar=\"" NS_SDP L"BaseApplicabilityRules.xsd\""
+             L" xmlns:cmd=\"" NS_SDP L"Installers/CommandLineInstallation.xsd\">");
+    for (i = 0; i < count; i++)
+    {
+        const struct test_package *p = &packages[i];
+
+        fwprintf(f, L"<smc:SoftwareDistributionPackage SchemaVersion=\"1.0\">"
+                 L"<sdp:Properties PackageID=\"%ls\" CreationDate=\"2024-03-05T06:07:08Z\" VendorName=\"OpenWUA Tests\">"
+                 L"<sdp:ProductName>Download Tests</sdp:ProductName></sdp:Properties>"
+                 L"<sdp:LocalizedProperties><sdp:Language>en</sdp:Language><sdp:Title>%ls</sdp:Title></sdp:LocalizedProperties>"
+                 L"<sdp:UpdateSpecificData UpdateClassification=\"Updates\"/>"
+                 L"<sdp:IsInstalled><bar:RegKeyExists Key=\"HKEY_LOCAL_MACHINE\" Subkey=\"Software\\OpenWUA-DownloadTests\\never\"/></sdp:IsInstalled>",
+                 p->id, p->title);
+        for (j = 0; j < ARRAYSIZE(p->files) && p->files[j].name; j++)
+        {
+            const struct test_file *file = &p->files[j];
+
+            base64_digest(BCRYPT_SHA1_ALGORITHM, file->content, sha1, ARRAYSIZE(sha1));
+            fwprintf(f, L"<sdp:InstallableItem ID=\"%.8ls-1111-4000-8000-%012x\">"
+                     L"<cmd:CommandLineInstallerData Program=\"setup.exe\" DefaultResult=\"Succeeded\"/>"
+                     L"<sdp:OriginFile Digest=\"%ls\" FileName=\"%ls\" Size=\"%u\" Modified=\"2024-03-05T06:07:08Z\" OriginUri=\"%ls\">",
+                     p->id, j, sha1, file->name, (unsigned int)strlen(file->content), file->uri);
+            if (file->sha256)
+            {
+                base64_digest(BCRYPT_SHA256_ALGORITHM, file->sha256_of ? file->sha256_of : file->content, sha256,
+                              ARRAYSIZE(sha256));
+                fwprintf(f, L"<sdp:AdditionalDigest Algorithm=\"SHA256\">%ls</sdp:AdditionalDigest>", sha256);
+            }
+            fwprintf(f, L"</sdp:OriginFile></sdp:InstallableItem>");
+        }
+        fwprintf(f, L"</smc:SoftwareDistributionPackage>");
+    }
+    fwprintf(f, L"</smc:SystemsManagementCatalog>");
+    fclose(f);
+}
+
+/* Writes the catalog, registers it, searches it: the updates in catalog order. */
+static IUpdateCollection *search(const struct test_package *packages, unsigned int count)
+{
+    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
+    IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
+    WCHAR path[MAX_PATH];
+    BSTR name, location, id = NULL, criteria;
+    IUpdateService *service = NULL;
+    IUpdateSearcher *searcher = NULL;
+    ISearchResult *result = NULL;
+    IUpdateCollection *updates = NULL;
+    LONG found;
+
+    swprintf(path, MAX_PATH, L"%ls\\catalog-%ls.xml", work, packages[0].id);
+    write_catalog(path, packages, count);
+    name = SysAllocString(L"OpenWUA download tests");
+    location = SysAllocString(path);
+    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
+    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
+    IUpdateService_Release(service);
+    IUpdateServiceManager_Release(manager);
+    SysFreeString(name);
+    SysFreeString(location);
+
+    assert_hr(S_OK, IUpdateSession_CreateUpdateSearcher(session, &searcher));
+    IUpdateSession_Release(session);
+    assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
+    assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
+    criteria = SysAllocString(L"IsInstalled=0");
+    assert_hr(S_OK, IUpdateSearcher_Search(searcher, criteria, &result));
+    SysFreeString(criteria);
+    SysFreeString(id);
+    assert_hr(S_OK, ISearchResult_get_Updates(result, &updates));
+    ISearchResult_Release(result);
+    IUpdateSearcher_Release(searcher);
+    assert_hr(S_OK, IUpdateCollection_get_Count(updates, &found));
+    assert_int_equal(count, found);
+    return updates;
+}
+
+static IUpdate *item(IUpdateCollection *updates, LONG index)
+{
+    IUpdate *update = NULL;
+
+    assert_hr(S_OK, IUpdateCollection_get_Item(updates, index, &update));
+    return update;
+}
+
+static BOOL is_downloaded(IUpdate *update)
+{
+    VARIANT_BOOL value = 12;
+
+    assert_hr(S_OK, IUpdate_get_IsDownloaded(update, &value));
+    return value == VARIANT_TRUE;
+}
+
+static IDownloadResult *download(IUpdateCollection *updates, BOOL forced)
+{
+    IUpdateDownloader *downloader = create(&CLSID_UpdateDownloader, &IID_IUpdateDownloader);
+    IDownloadResult *result = NULL;
+
+    assert_hr(S_OK, IUpdateDownloader_put_Updates(downloader, updates));
+    if (forced) assert_hr(S_OK, IUpdateDownloader_put_IsForced(downloader, VARIANT_TRUE));
+    assert_hr(S_OK, IUpdateDownloader_Download(downloader, &result));
+    assert_non_null(result);
+    IUpdateDownloader_Release(downloader);
+    return result;
+}
+
+static void assert_result(IDownloadResult *result, HRESULT expected_hr, OperationResultCode expected_code)
+{
+    OperationResultCode code = 99;
+    LONG hr = 1;
+
+    assert_hr(S_OK, IDownloadResult_get_HResult(result, &hr));
+    assert_hr(expected_hr, hr);
+    assert_hr(S_OK, IDownloadResult_get_ResultCode(result, &code));
+    assert_int_equal(expected_code, code);
+}
+
+static void assert_update_result(IDownloadResult *result, LONG index, HRESULT expected_hr)
+{
+    IUpdateDownloadResult *update = NULL;
+    OperationResultCode code = 99;
+    LONG hr = 1;
+
+    assert_hr(S_OK, IDownloadResult_GetUpdateResult(result, index, &update));
+    assert_hr(S_OK, IUpdateDownloadResult_get_HResult(update, &hr));
+    if (hr != expected_hr) fail_msg("update %ld: HResult 0x%08lx, expected 0x%08lx", index, hr, expected_hr);
+    assert_hr(S_OK, IUpdateDownloadResult_get_ResultCode(update, &code));
+    assert_int_equal(SUCCEEDED(expected_hr) ? orcSucceeded : orcFailed, code);
+    IUpdateDownloadResult_Release(update);
+}
+
+/* --- the cases --- */
+
+static void downloader_properties(void **state)
+{
+    IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
+    IUpdateDownloader *downloader = NULL, *other;
+    IUpdateCollection *updates = create(&CLSID_UpdateCollection, &IID_IUpdateCollection), *got;
+    IDownloadResult *result = (void *)1;
+    IDownloadJob *job = (void *)1;
+    DownloadPriority priority = 0;
+    VARIANT_BOOL forced = 12;
+    VARIANT none;
+    BSTR text = NULL, name;
+
+    (void)state;
+    assert_hr(E_POINTER, IUpdateSession_CreateUpdateDownloader(session, NULL));
+    assert_hr(S_OK, IUpdateSession_CreateUpdateDownloader(session, &downloader));
+    IUpdateSession_Release(session);
+    other = create(&CLSID_UpdateDownloader, &IID_IUpdateDownloader);
+
+    assert_hr(S_OK, IUpdateDownloader_get_ClientApplicationID(downloader, &text));
+    assert_int_equal(0, wcscmp(text, L"Unknown"));
+    SysFreeString(text);
+    name = SysAllocString(L"download tests");
+    assert_hr(S_OK, IUpdateDownloader_put_ClientApplicationID(downloader, name));
+    SysFreeString(name);
+    assert_hr(S_OK, IUpdateDownloader_get_ClientApplicationID(downloader, &text));
+    assert_int_equal(0, wcscmp(text, L"download tests"));
+    SysFreeString(text);
+    assert_hr(E_POINTER, IUpdateDownloader_get_ClientApplicationID(downloader, NULL));
+
+    assert_hr(S_OK, IUpdateDownloader_get_IsForced(downloader, &forced));
+    assert_int_equal(VARIANT_FALSE, forced);
+    assert_hr(S_OK, IUpdateDownloader_put_IsForced(downloader, VARIANT_TRUE));
+    assert_hr(S_OK, IUpdateDownloader_get_IsForced(downloader, &forced));
+    assert_int_equal(VARIANT_TRUE, forced);
+    assert_hr(E_INVALIDARG, IUpdateDownloader_put_IsForced(downloader, 5));
+    assert_hr(E_POINTER, IUpdateDownloader_get_IsForced(downloader, NULL));
+
+    assert_hr(S_OK, IUpdateDownloader_get_Priority(downloader, &priority));
+    assert_int_equal(dpNormal, priority);
+    assert_hr(S_OK, IUpdateDownloader_put_Priority(downloader, dpLow));
+    assert_hr(S_OK, IUpdateDownloader_put_Priority(downloader, dpExtraHigh));
+    assert_hr(E_INVALIDARG, IUpdateDownloader_put_Priority(downloader, 0));
+    assert_hr(E_INVALIDARG, IUpdateDownloader_put_Priority(downloader, dpExtraHigh + 1));
+    assert_hr(S_OK, IUpdateDownloader_get_Priority(downloader, &priority));
+    assert_int_equal(dpExtraHigh, priority);
+    assert_hr(E_POINTER, IUpdateDownloader_get_Priority(downloader, NULL));
+
+    /* Updates: unset, then the very collection put, then taken away again */
+    got = (void *)1;
+    assert_hr(S_OK, IUpdateDownloader_get_Updates(downloader, &got));
+    assert_null(got);
+    assert_hr(E_POINTER, IUpdateDownloader_get_Updates(downloader, NULL));
+    assert_hr(WU_E_NO_UPDATE, IUpdateDownloader_Download(downloader, &result));
+    assert_null(result);
+    assert_hr(S_OK, IUpdateDownloader_put_Updates(downloader, updates));
+    assert_hr(S_OK, IUpdateDownloader_get_Updates(downloader, &got));
+    assert_ptr_equal(updates, got);
+    IUpdateCollection_Release(got);
+    result = (void *)1;
+    assert_hr(WU_E_NO_UPDATE, IUpdateDownloader_Download(downloader, &result));
+    assert_null(result);
+    assert_hr(E_POINTER, IUpdateDownloader_Download(downloader, NULL));
+    assert_hr(S_OK, IUpdateDownloader_put_Updates(downloader, NULL));
+    assert_hr(S_OK, IUpdateDownloader_get_Updates(downloader, &got));
+    assert_null(got);
+
+    /* the asynchronous pair comes with the job engine */
+    V_VT(&none) = VT_EMPTY;
+    assert_hr(E_NOTIMPL, IUpdateDownloader_BeginDownload(downloader, NULL, NULL, none, &job));
+    assert_null(job);
+    assert_hr(E_POINTER, IUpdateDownloader_BeginDownload(downloader, NULL, NULL, none, NULL));
+    result = (void *)1;
+    assert_hr(E_NOTIMPL, IUpdateDownloader_EndDownload(downloader, NULL, &result));
+    assert_null(result);
+    assert_hr(E_POINTER, IUpdateDownloader_EndDownload(downloader, NULL, NULL));
+
+    /* a second downloader has its own settings */
+    assert_hr(S_OK, IUpdateDownloader_get_Priority(other, &priority));
+    assert_int_equal(dpNormal, priority);
+    IUpdateDownloader_Release(other);
+    IUpdateDownloader_Release(downloader);
+    IUpdateCollection_Release(updates);
+}
+
+static void file_sources_download_into_the_cache(void **state)
+{
+    WCHAR url[512], local[MAX_PATH], path[MAX_PATH], copy_dir[MAX_PATH];
+    struct test_package package = { 0 };
+    IUpdateDownloadResult *update_result = (void *)1;
+    IUpdateCollection *updates, *again;
+    IDownloadResult *result;
+    IUpdate *update, *later;
+    BSTR dir;
+
+    (void)state;
+    new_id(&package, L"Files");
+    work_path(local, L"local-a.txt");
+    write_file(local, "content from a file URL");
+    work_url(url, L"local-a.txt");
+    work_path(path, L"local-b.txt");
+    write_file(path, "content from a plain path");
+    package.files[0] = (struct test_file){ .name = L"a.txt", .uri = url, .content = "content from a file URL", .sha256 = TRUE };
+    package.files[1] = (struct test_file){ .name = L"b.txt", .uri = path, .content = "content from a plain path" };
+    updates = search(&package, 1);
+    update = item(updates, 0);
+    assert_false(is_downloaded(update));
+    assert_hr(WU_E_DM_NOTDOWNLOADED, IUpdate_CopyFromCache(update, (dir = SysAllocString(work)), VARIANT_FALSE));
+    SysFreeString(dir);
+
+    /* the search's own (read-only) collection goes straight in */
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    assert_update_result(result, 0, S_OK);
+    assert_hr(WU_E_INVALIDINDEX, IDownloadResult_GetUpdateResult(result, 1, &update_result));
+    assert_null(update_result);
+    assert_hr(WU_E_INVALIDINDEX, IDownloadResult_GetUpdateResult(result, -1, &update_result));
+    assert_hr(E_POINTER, IDownloadResult_GetUpdateResult(result, 0, NULL));
+    assert_hr(E_POINTER, IDownloadResult_get_HResult(result, NULL));
+    assert_hr(E_POINTER, IDownloadResult_get_ResultCode(result, NULL));
+    IDownloadResult_Release(result);
+
+    cache_file(package.id, L"a.txt", path);
+    assert_file(path, "content from a file URL");
+    cache_file(package.id, L"b.txt", path);
+    assert_file(path, "content from a plain path");
+    cache_folder(package.id, path);
+    assert_int_equal(2, file_count(path));     /* no temporary file left */
+
+    /* live on the object from before the download, and on a new search's */
+    assert_true(is_downloaded(update));
+    again = search(&package, 1);
+    later = item(again, 0);
+    assert_true(is_downloaded(later));
+
+    /* CopyFromCache hands the files out */
+    swprintf(copy_dir, MAX_PATH, L"%ls\\copy-%ls", work, package.id);
+    dir = SysAllocString(copy_dir);
+    assert_hr(STG_E_PATHNOTFOUND, IUpdate_CopyFromCache(later, dir, VARIANT_FALSE));
+    assert_true(CreateDirectoryW(copy_dir, NULL));
+    assert_hr(S_OK, IUpdate_CopyFromCache(later, dir, VARIANT_FALSE));
+    SysFreeString(dir);
+    swprintf(path, MAX_PATH, L"%ls\\a.txt", copy_dir);
+    assert_file(path, "content from a file URL");
+    DeleteFileW(path);
+    swprintf(path, MAX_PATH, L"%ls\\b.txt", copy_dir);
+    assert_file(path, "content from a plain path");
+    DeleteFileW(path);
+    RemoveDirectoryW(copy_dir);
+
+    IUpdate_Release(later);
+    IUpdateCollection_Release(again);
+    IUpdate_Release(update);
+    IUpdateCollection_Release(updates);
+}
+
+static void cached_content_is_not_fetched_again_unless_forced(void **state)
+{
+    struct test_package package = { 0 };
+    WCHAR name[64], url[512], path[MAX_PATH];
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+
+    (void)state;
+    new_id(&package, L"Http");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-%u.bin", package.id, next_id);
+    serve(name, "served over http");
+    http_url(url, name);
+    package.files[0] = (struct test_file){ .name = L"served.bin", .uri = url, .content = "served over http", .sha256 = TRUE };
+    updates = search(&package, 1);
+    cache_file(package.id, L"served.bin", path);
+
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    assert_file(path, "served over http");
+    assert_int_equal(1, requests_for(name));
+
+    /* in the cache and intact: not fetched */
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    assert_int_equal(1, requests_for(name));
+
+    /* forced: fetched again */
+    result = download(updates, TRUE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    assert_int_equal(2, requests_for(name));
+    assert_file(path, "served over http");
+
+    /* a damaged copy is not trusted */
+    write_file(path, "served over htt!");
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    assert_int_equal(3, requests_for(name));
+    assert_file(path, "served over http");
+    IUpdateCollection_Release(updates);
+}
+
+static void wrong_content_fails_and_leaves_nothing(void **state)
+{
+    struct test_package packages[3] = { 0 };
+    WCHAR name[64], http[512], url[512], path[MAX_PATH];
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+    IUpdate *update;
+
+    (void)state;
+    /* same size, other bytes */
+    new_id(&packages[0], L"Sha1");
+    work_path(path, L"wrong.txt");
+    write_file(path, "the wrong content");
+    work_url(url, L"wrong.txt");
+    packages[0].files[0] = (struct test_file){ .name = L"wrong.txt", .uri = url, .content = "the right content" };
+    /* SHA-1 right, SHA-256 not */
+    new_id(&packages[1], L"Sha256");
+    packages[1].files[0] = (struct test_file){ .name = L"wrong256.txt", .uri = url, .content = "the wrong content", .sha256 = TRUE, .sha256_of = "something else" };
+    /* longer body than the catalog says */
+    new_id(&packages[2], L"Size");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-long.bin", packages[2].id);
+    serve(name, "a body much longer than the catalog says");
+    http_url(http, name);
+    packages[2].files[0] = (struct test_file){ .name = L"long.bin", .uri = http, .content = "a body" };
+    updates = search(packages, 3);
+
+    result = download(updates, FALSE);
+    assert_result(result, WU_E_DM_INCORRECTFILEHASH, orcFailed);
+    assert_update_result(result, 0, WU_E_DM_INCORRECTFILEHASH);
+    assert_update_result(result, 1, WU_E_DM_INCORRECTFILEHASH);
+    assert_update_result(result, 2, WU_E_DM_INCORRECTFILEHASH);
+    IDownloadResult_Release(result);
+
+    for (unsigned int i = 0; i < 3; i++)
+    {
+        cache_folder(packages[i].id, path);
+        assert_int_equal(0, file_count(path));
+        update = item(updates, i);
+        assert_false(is_downloaded(update));
+        IUpdate_Release(update);
+    }
+    IUpdateCollection_Release(updates);
+}
+
+static void http_errors_are_per_update(void **state)
+{
+    struct test_package package = { 0 };
+    WCHAR url[512], path[MAX_PATH];
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+
+    (void)state;
+    new_id(&package, L"Missing");
+    http_url(url, L"dl-never-there.bin");
+    package.files[0] = (struct test_file){ .name = L"missing.bin", .uri = url, .content = "whatever" };
+    updates = search(&package, 1);
+    result = download(updates, FALSE);
+    assert_result(result, WU_E_PT_HTTP_STATUS_NOT_FOUND, orcFailed);
+    assert_update_result(result, 0, WU_E_PT_HTTP_STATUS_NOT_FOUND);
+    IDownloadResult_Release(result);
+    cache_folder(package.id, path);
+    assert_int_equal(0, file_count(path));
+    IUpdateCollection_Release(updates);
+}
+
+static void unsafe_file_names_are_refused(void **state)
+{
+    static const WCHAR *const names[] =
+    {
+        L"..\\evil.exe", L"../evil.exe", L"C:\\evil.exe", L"a:b", L"CON", L"nul.txt", L"com1", L"..", L".",
+        L"evil.exe.", L"sub\\evil.exe", L"\\\\server\\evil.exe",
+    };
+    struct test_package packages[ARRAYSIZE(names)] = { 0 };
+    WCHAR url[512], path[MAX_PATH], parent[MAX_PATH];
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+    unsigned int i;
+
+    (void)state;
+    work_path(path, L"evil.exe");
+    write_file(path, "evil");
+    work_url(url, L"evil.exe");
+    for (i = 0; i < ARRAYSIZE(names); i++)
+    {
+        new_id(&packages[i], names[i]);
+        packages[i].files[0] = (struct test_file){ .name = names[i], .uri = url, .content = "evil" };
+    }
+    updates = search(packages, ARRAYSIZE(names));
+    result = download(updates, FALSE);
+    assert_result(result, WU_E_INVALID_FILE, orcFailed);
+    for (i = 0; i < ARRAYSIZE(names); i++) assert_update_result(result, i, WU_E_INVALID_FILE);
+    IDownloadResult_Release(result);
+
+    cache_folder(NULL, parent);
+    swprintf(path, MAX_PATH, L"%ls\\evil.exe", parent);
+    assert_false(exists(path));
+    swprintf(path, MAX_PATH, L"%ls\\..\\evil.exe", parent);
+    assert_false(exists(path));
+    assert_false(exists(L"C:\\evil.exe"));
+    for (i = 0; i < ARRAYSIZE(names); i++)
+    {
+        cache_folder(packages[i].id, path);
+        assert_int_equal(0, file_count(path));
+    }
+    IUpdateCollection_Release(updates);
+}
+
+/* A client's own IUpdate: only its IUnknown part is ever called. */
+static HRESULT WINAPI foreign_QueryInterface(IUpdate *iface, REFIID riid, void **obj)
+{
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) || IsEqualIID(riid, &IID_IUpdate))
+    {
+        *obj = iface;
+        return S_OK;
+    }
+    *obj = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI foreign_AddRef(IUpdate *iface)
+{
+    (void)iface;
+    return 2;
+}
+
+static ULONG WINAPI foreign_Release(IUpdate *iface)
+{
+    (void)iface;
+    return 1;
+}
+
+static IUpdateVtbl foreign_vtbl =
+{
+    .QueryInterface = foreign_QueryInterface, .AddRef = foreign_AddRef, .Release = foreign_Release
+};
+static IUpdate foreign_update = { &foreign_vtbl };
+
+static void mixed_results_by_position(void **state)
+{
+    struct test_package packages[3] = { 0 };
+    WCHAR good[512], bad[512], path[MAX_PATH];
+    IUpdateCollection *found, *updates = create(&CLSID_UpdateCollection, &IID_IUpdateCollection);
+    IDownloadResult *result;
+    IUpdate *update;
+    LONG index;
+
+    (void)state;
+    work_path(path, L"good.txt");
+    write_file(path, "good content");
+    work_url(good, L"good.txt");
+    http_url(bad, L"status/404/good.txt");
+    new_id(&packages[0], L"Good1");
+    packages[0].files[0] = (struct test_file){ .name = L"good.txt", .uri = good, .content = "good content" };
+    new_id(&packages[1], L"Bad");
+    packages[1].files[0] = (struct test_file){ .name = L"bad.txt", .uri = bad, .content = "good content" };
+    new_id(&packages[2], L"Good2");
+    packages[2].files[0] = (struct test_file){ .name = L"good.txt", .uri = good, .content = "good content" };
+    packages[2].files[1] = (struct test_file){ .name = L"bad-digest.txt", .uri = good, .content = "other content" };
+    found = search(packages, 3);
+
+    /* a client's collection, in the client's order: Good1, foreign, Bad, Good2 */
+    update = item(found, 0);
+    assert_hr(S_OK, IUpdateCollection_Add(updates, update, &index));
+    IUpdate_Release(update);
+    assert_hr(S_OK, IUpdateCollection_Add(updates, &foreign_update, &index));
+    update = item(found, 1);
+    assert_hr(S_OK, IUpdateCollection_Add(updates, update, &index));
+    IUpdate_Release(update);
+    update = item(found, 2);
+    assert_hr(S_OK, IUpdateCollection_Add(updates, update, &index));
+    IUpdate_Release(update);
+
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceededWithErrors);
+    assert_update_result(result, 0, S_OK);
+    assert_update_result(result, 1, WU_E_INVALID_UPDATE);
+    assert_update_result(result, 2, WU_E_PT_HTTP_STATUS_NOT_FOUND);
+    assert_update_result(result, 3, WU_E_DM_INCORRECTFILEHASH);
+    IDownloadResult_Release(result);
+
+    update = item(found, 0);
+    assert_true(is_downloaded(update));
+    IUpdate_Release(update);
+    update = item(found, 1);
+    assert_false(is_downloaded(update));
+    IUpdate_Release(update);
+    update = item(found, 2);
+    assert_false(is_downloaded(update));
+    IUpdate_Release(update);
+    cache_file(packages[2].id, L"bad-digest.txt", path);
+    assert_false(exists(path));
+    IUpdateCollection_Release(updates);
+    IUpdateCollection_Release(found);
+}
+
+static BOOL read_port(const char *variable, unsigned int *out)
+{
+    const char *name = getenv(variable);
+    char text[16] = { 0 };
+    FILE *file;
+
+    *out = 0;
+    if (!name || !(file = fopen(name, "r"))) return FALSE;
+    if (fgets(text, sizeof(text), file)) *out = strtoul(text, NULL, 10);
+    fclose(file);
+    return *out > 0 && *out < 65536;
+}
+
+/* No services and no cache from an earlier run (the prefix outlives it, and
+ * Wine hands out the same process IDs again). */
+static void start_clean(void)
+{
+    SHFILEOPSTRUCTW op = { 0 };
+    WCHAR folder[MAX_PATH + 1] = { 0 };
+
+    reg_delete_tree(L"Software\\OpenWUA");
+    cache_folder(NULL, folder);
+    op.wFunc = FO_DELETE;
+    op.pFrom = folder;
+    op.fFlags = FOF_NO_UI;
+    SHFileOperationW(&op);
+    if (exists(folder)) fprintf(stderr, "cannot empty %ls\n", folder);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] =
+    {
+        LEAK_CHECKED(downloader_properties),
+        LEAK_CHECKED(file_sources_download_into_the_cache),
+        LEAK_CHECKED(cached_content_is_not_fetched_again_unless_forced),
+        LEAK_CHECKED(wrong_content_fails_and_leaves_nothing),
+        LEAK_CHECKED(http_errors_are_per_update),
+        LEAK_CHECKED(unsafe_file_names_are_refused),
+        LEAK_CHECKED(mixed_results_by_position),
+    };
+    const char *root = getenv("OPENWUA_HTTP_ROOT"), *log = getenv("OPENWUA_HTTP_LOG");
+    WCHAR base[MAX_PATH];
+
+    if (!read_port("OPENWUA_HTTP_PORT_FILE", &port) || !root || !log)
+    {
+        fprintf(stderr, "no fixture server: OPENWUA_HTTP_PORT_FILE, OPENWUA_HTTP_ROOT and OPENWUA_HTTP_LOG come from ctest\n");
+        return 1;
+    }
+    MultiByteToWideChar(CP_ACP, 0, root, -1, http_root, ARRAYSIZE(http_root));
+    MultiByteToWideChar(CP_ACP, 0, log, -1, http_log, ARRAYSIZE(http_log));
+    GetTempPathW(ARRAYSIZE(base), base);
+    swprintf(work, ARRAYSIZE(work), L"%lsopenwua-download-test-%lu", base, GetCurrentProcessId());
+    CreateDirectoryW(work, NULL);
+    start_clean();
+    return RUN_TESTS(tests);
+}
