@@ -5,8 +5,8 @@
  * Download() puts every file of every update in the collection into the
  * download cache (download.c), one update after the other in the
  * collection's order.  An update that fails is a failed result at its
- * position, never an error of the call.  The asynchronous pair
- * (BeginDownload/EndDownload) comes with the job engine.
+ * position, never an error of the call.  BeginDownload runs the same code
+ * on the job engine (jobs.c) and keeps a progress record (see below).
  *
  * Copyright 2026 the OpenWUA authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -14,6 +14,7 @@
 #include "private.h"
 #include "store.h"
 #include "download.h"
+#include "jobs.h"
 
 /* --- IUpdateDownloadResult --- */
 
@@ -205,11 +206,12 @@ static const IDownloadResultVtbl result_vtbl =
 };
 
 /* Folds the per-update outcomes: all succeeded, some, or none.  The call's
- * HResult is S_OK unless every update failed; then it is the first update's. */
+ * HResult is S_OK unless every update failed; then it is the first update's.
+ * Any update aborted (BeginDownload and RequestAbort): orcAborted, S_OK. */
 static HRESULT result_create(struct outcome *updates, LONG count, IDownloadResult **out)
 {
     struct result *This;
-    LONG i, succeeded = 0;
+    LONG i, succeeded = 0, aborted = 0;
 
     if (!(This = calloc(1, sizeof(*This)))) return E_OUTOFMEMORY;
     This->IDownloadResult_iface.lpVtbl = &result_vtbl;
@@ -217,8 +219,12 @@ static HRESULT result_create(struct outcome *updates, LONG count, IDownloadResul
     This->updates = updates;
     This->count = count;
     for (i = 0; i < count; i++)
+    {
         if (updates[i].code == orcSucceeded) succeeded++;
-    if (succeeded == count) This->code = orcSucceeded;
+        if (updates[i].code == orcAborted) aborted++;
+    }
+    if (aborted) This->code = orcAborted;
+    else if (succeeded == count) This->code = orcSucceeded;
     else if (succeeded) This->code = orcSucceededWithErrors;
     else This->code = orcFailed;
     This->hr = This->code == orcFailed ? updates[0].hr : S_OK;
@@ -274,8 +280,17 @@ static HRESULT file_list_get(struct update_record *record, struct file_list *lis
     return hr;
 }
 
-static HRESULT download_update(IUpdate *update, BOOL force)
+/* What a job follows while one update downloads; NULL for Download(). */
+struct update_hook
 {
+    const volatile LONG *abort;                         /* stops between files and between reads: E_ABORT */
+    void (*file_done)(void *context, ULONGLONG bytes);  /* after each file that is in the cache */
+    void *context;
+};
+
+static HRESULT download_update(IUpdate *update, BOOL force, const struct update_hook *hook)
+{
+    struct transport_options options = { 0 };
     struct update_record *record;
     struct file_list list;
     BOOL fetched, removed, any_removed = FALSE;
@@ -284,12 +299,19 @@ static HRESULT download_update(IUpdate *update, BOOL force)
 
     /* a client's own IUpdate has no content OpenWUA knows of */
     if (!(record = update_record_from(update))) return WU_E_INVALID_UPDATE;
+    if (hook) options.abort = hook->abort;
     if (SUCCEEDED(hr = file_list_get(record, &list)))
     {
         for (i = 0; i < list.count && SUCCEEDED(hr); i++)
         {
-            hr = download_file(&record->id, &list.files[i], force, NULL, &fetched, &removed);
+            if (hook && *hook->abort)
+            {
+                hr = E_ABORT;
+                break;
+            }
+            hr = download_file(&record->id, &list.files[i], force, hook ? &options : NULL, &fetched, &removed);
             if (removed) any_removed = TRUE;
+            if (SUCCEEDED(hr) && hook && hook->file_done) hook->file_done(hook->context, list.files[i].size);
         }
         file_list_free(&list);
     }
@@ -313,6 +335,461 @@ HRESULT download_copy_from_cache(struct update_record *record, const WCHAR *path
     for (i = 0; i < list.count && SUCCEEDED(hr); i++) hr = download_copy_out(&record->id, &list.files[i], path);
     file_list_free(&list);
     return hr;
+}
+
+/* --- the progress record of an asynchronous download ---
+ *
+ * Bytes are the catalog sizes of the updates' files; a file counts as
+ * downloaded once it is in the cache (fetched or found intact), so bytes move
+ * per file, not per read.  PercentComplete is weighted by bytes:
+ *     100 * (bytes of the updates already processed + CurrentUpdateBytesDownloaded)
+ *         / TotalBytesToDownload
+ * where a processed update counts its full size whatever its outcome, so the
+ * last report is 100; with no bytes at all it is 100 * processed / count.
+ * CurrentUpdatePercentComplete is 100 * current bytes done / current bytes
+ * (100 once the update is processed, or when it has no bytes and is processed).
+ * Phases: initializing while the update's file list is read, downloading while
+ * its files are fetched and checked, verifying once they all are. */
+
+struct progress_record
+{
+    LONG index;
+    DownloadPhase phase;
+    ULONGLONG current_done, current_total;
+    ULONGLONG total_done, total_total;
+    ULONGLONG processed_bytes;  /* the sizes of the updates processed so far */
+    LONG processed;
+    LONG count;
+    struct outcome *outcomes;   /* count */
+};
+
+static LONG percent(ULONGLONG part, ULONGLONG whole)
+{
+    if (!whole) return 0;
+    if (part >= whole) return 100;
+    return (LONG)(part * 100 / whole);
+}
+
+static LONG record_percent(const struct progress_record *r)
+{
+    if (r->total_total) return percent(r->processed_bytes + (r->processed < r->count ? r->current_done : 0), r->total_total);
+    return r->count ? (LONG)(100 * (ULONGLONG)r->processed / r->count) : 100;
+}
+
+/* IDownloadProgress: a copy of the record, never updated. */
+struct progress
+{
+    IDownloadProgress IDownloadProgress_iface;
+    LONG refs;
+    IUnknown *marshal;
+    struct progress_record record;
+};
+
+static struct dispatch_type progress_type = DISPATCH_TYPE(IID_IDownloadProgress);
+
+static inline struct progress *impl_from_IDownloadProgress(IDownloadProgress *iface)
+{
+    return CONTAINING_RECORD(iface, struct progress, IDownloadProgress_iface);
+}
+
+static HRESULT WINAPI progress_QueryInterface(IDownloadProgress *iface, REFIID riid, void **obj)
+{
+    struct progress *This = impl_from_IDownloadProgress(iface);
+
+    if (!obj) return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) || IsEqualIID(riid, &IID_IDownloadProgress))
+    {
+        *obj = iface;
+        IDownloadProgress_AddRef(iface);
+        return S_OK;
+    }
+    if (IsEqualIID(riid, &IID_IMarshal) && This->marshal) return IUnknown_QueryInterface(This->marshal, riid, obj);
+    *obj = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI progress_AddRef(IDownloadProgress *iface)
+{
+    return InterlockedIncrement(&impl_from_IDownloadProgress(iface)->refs);
+}
+
+static ULONG WINAPI progress_Release(IDownloadProgress *iface)
+{
+    struct progress *This = impl_from_IDownloadProgress(iface);
+    ULONG refs = InterlockedDecrement(&This->refs);
+
+    if (!refs)
+    {
+        if (This->marshal) IUnknown_Release(This->marshal);
+        free(This->record.outcomes);
+        free(This);
+        object_destroyed();
+    }
+    return refs;
+}
+
+DEFINE_IDISPATCH(progress, IDownloadProgress, progress_type)
+
+static HRESULT return_decimal(ULONGLONG value, DECIMAL *out)
+{
+    if (!out) return E_POINTER;
+    return VarDecFromUI8(value, out);
+}
+
+static HRESULT WINAPI progress_get_CurrentUpdateBytesDownloaded(IDownloadProgress *iface, DECIMAL *out)
+{
+    return return_decimal(impl_from_IDownloadProgress(iface)->record.current_done, out);
+}
+
+static HRESULT WINAPI progress_get_CurrentUpdateBytesToDownload(IDownloadProgress *iface, DECIMAL *out)
+{
+    return return_decimal(impl_from_IDownloadProgress(iface)->record.current_total, out);
+}
+
+static HRESULT WINAPI progress_get_CurrentUpdateIndex(IDownloadProgress *iface, LONG *out)
+{
+    if (!out) return E_POINTER;
+    *out = impl_from_IDownloadProgress(iface)->record.index;
+    return S_OK;
+}
+
+static HRESULT WINAPI progress_get_PercentComplete(IDownloadProgress *iface, LONG *out)
+{
+    if (!out) return E_POINTER;
+    *out = record_percent(&impl_from_IDownloadProgress(iface)->record);
+    return S_OK;
+}
+
+static HRESULT WINAPI progress_get_TotalBytesDownloaded(IDownloadProgress *iface, DECIMAL *out)
+{
+    return return_decimal(impl_from_IDownloadProgress(iface)->record.total_done, out);
+}
+
+static HRESULT WINAPI progress_get_TotalBytesToDownload(IDownloadProgress *iface, DECIMAL *out)
+{
+    return return_decimal(impl_from_IDownloadProgress(iface)->record.total_total, out);
+}
+
+/* orcNotStarted, orcInProgress, or the update's outcome. */
+static HRESULT WINAPI progress_GetUpdateResult(IDownloadProgress *iface, LONG index, IUpdateDownloadResult **out)
+{
+    struct progress_record *r = &impl_from_IDownloadProgress(iface)->record;
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    if (index < 0 || index >= r->count) return WU_E_INVALIDINDEX;
+    return update_result_create(r->outcomes[index].hr, r->outcomes[index].code, out);
+}
+
+static HRESULT WINAPI progress_get_CurrentUpdateDownloadPhase(IDownloadProgress *iface, DownloadPhase *out)
+{
+    if (!out) return E_POINTER;
+    *out = impl_from_IDownloadProgress(iface)->record.phase;
+    return S_OK;
+}
+
+static HRESULT WINAPI progress_get_CurrentUpdatePercentComplete(IDownloadProgress *iface, LONG *out)
+{
+    struct progress_record *r = &impl_from_IDownloadProgress(iface)->record;
+
+    if (!out) return E_POINTER;
+    if (r->index < r->processed) *out = 100;
+    else *out = percent(r->current_done, r->current_total);
+    return S_OK;
+}
+
+static const IDownloadProgressVtbl progress_vtbl =
+{
+    progress_QueryInterface,
+    progress_AddRef,
+    progress_Release,
+    progress_GetTypeInfoCount,
+    progress_GetTypeInfo,
+    progress_GetIDsOfNames,
+    progress_Invoke,
+    progress_get_CurrentUpdateBytesDownloaded,
+    progress_get_CurrentUpdateBytesToDownload,
+    progress_get_CurrentUpdateIndex,
+    progress_get_PercentComplete,
+    progress_get_TotalBytesDownloaded,
+    progress_get_TotalBytesToDownload,
+    progress_GetUpdateResult,
+    progress_get_CurrentUpdateDownloadPhase,
+    progress_get_CurrentUpdatePercentComplete,
+};
+
+/* IDownloadProgressChangedCallbackArgs: Progress is the same snapshot every time. */
+struct progress_args
+{
+    IDownloadProgressChangedCallbackArgs IDownloadProgressChangedCallbackArgs_iface;
+    LONG refs;
+    IUnknown *marshal;
+    IDownloadProgress *progress;
+};
+
+static struct dispatch_type progress_args_type = DISPATCH_TYPE(IID_IDownloadProgressChangedCallbackArgs);
+
+static inline struct progress_args *impl_from_IDownloadProgressChangedCallbackArgs(IDownloadProgressChangedCallbackArgs *iface)
+{
+    return CONTAINING_RECORD(iface, struct progress_args, IDownloadProgressChangedCallbackArgs_iface);
+}
+
+static HRESULT WINAPI progress_args_QueryInterface(IDownloadProgressChangedCallbackArgs *iface, REFIID riid, void **obj)
+{
+    struct progress_args *This = impl_from_IDownloadProgressChangedCallbackArgs(iface);
+
+    if (!obj) return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)
+        || IsEqualIID(riid, &IID_IDownloadProgressChangedCallbackArgs))
+    {
+        *obj = iface;
+        IDownloadProgressChangedCallbackArgs_AddRef(iface);
+        return S_OK;
+    }
+    if (IsEqualIID(riid, &IID_IMarshal) && This->marshal) return IUnknown_QueryInterface(This->marshal, riid, obj);
+    *obj = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI progress_args_AddRef(IDownloadProgressChangedCallbackArgs *iface)
+{
+    return InterlockedIncrement(&impl_from_IDownloadProgressChangedCallbackArgs(iface)->refs);
+}
+
+static ULONG WINAPI progress_args_Release(IDownloadProgressChangedCallbackArgs *iface)
+{
+    struct progress_args *This = impl_from_IDownloadProgressChangedCallbackArgs(iface);
+    ULONG refs = InterlockedDecrement(&This->refs);
+
+    if (!refs)
+    {
+        if (This->marshal) IUnknown_Release(This->marshal);
+        IDownloadProgress_Release(This->progress);
+        free(This);
+        object_destroyed();
+    }
+    return refs;
+}
+
+DEFINE_IDISPATCH(progress_args, IDownloadProgressChangedCallbackArgs, progress_args_type)
+
+static HRESULT WINAPI progress_args_get_Progress(IDownloadProgressChangedCallbackArgs *iface, IDownloadProgress **out)
+{
+    if (!out) return E_POINTER;
+    *out = impl_from_IDownloadProgressChangedCallbackArgs(iface)->progress;
+    IDownloadProgress_AddRef(*out);
+    return S_OK;
+}
+
+static const IDownloadProgressChangedCallbackArgsVtbl progress_args_vtbl =
+{
+    progress_args_QueryInterface,
+    progress_args_AddRef,
+    progress_args_Release,
+    progress_args_GetTypeInfoCount,
+    progress_args_GetTypeInfo,
+    progress_args_GetIDsOfNames,
+    progress_args_Invoke,
+    progress_args_get_Progress,
+};
+
+/* --- BeginDownload's work --- */
+
+struct download_task
+{
+    SRWLOCK lock;               /* guards record */
+    struct progress_record record;
+    IUpdateCollection *updates; /* read-only snapshot taken by BeginDownload */
+    IUpdate **items;            /* the same updates; entries may be NULL */
+    ULONGLONG *sizes;           /* bytes of each update's files */
+    BOOL forced;
+    struct job *job;            /* while the work runs */
+    DWORD last_report;          /* tick of the last progress callback */
+};
+
+static void download_task_free(void *context)
+{
+    struct download_task *task = context;
+    LONG i;
+
+    for (i = 0; i < task->record.count; i++)
+        if (task->items[i]) IUpdate_Release(task->items[i]);
+    if (task->updates) IUpdateCollection_Release(task->updates);
+    free(task->items);
+    free(task->sizes);
+    free(task->record.outcomes);
+    free(task);
+}
+
+static HRESULT download_task_updates(void *context, IUpdateCollection **out)
+{
+    struct download_task *task = context;
+
+    *out = task->updates;
+    IUpdateCollection_AddRef(*out);
+    return S_OK;
+}
+
+static HRESULT progress_snapshot(void *context, IDownloadProgress **out)
+{
+    struct download_task *task = context;
+    struct progress *This;
+    HRESULT hr;
+
+    if (!(This = calloc(1, sizeof(*This)))) return E_OUTOFMEMORY;
+    if (!(This->record.outcomes = calloc(task->record.count, sizeof(*This->record.outcomes))))
+    {
+        free(This);
+        return E_OUTOFMEMORY;
+    }
+    This->IDownloadProgress_iface.lpVtbl = &progress_vtbl;
+    This->refs = 1;
+    AcquireSRWLockShared(&task->lock);
+    memcpy(This->record.outcomes, task->record.outcomes, task->record.count * sizeof(*This->record.outcomes));
+    This->record.index = task->record.index;
+    This->record.phase = task->record.phase;
+    This->record.current_done = task->record.current_done;
+    This->record.current_total = task->record.current_total;
+    This->record.total_done = task->record.total_done;
+    This->record.total_total = task->record.total_total;
+    This->record.processed_bytes = task->record.processed_bytes;
+    This->record.processed = task->record.processed;
+    This->record.count = task->record.count;
+    ReleaseSRWLockShared(&task->lock);
+    object_created();
+    if (FAILED(hr = CoCreateFreeThreadedMarshaler((IUnknown *)&This->IDownloadProgress_iface, &This->marshal)))
+    {
+        IDownloadProgress_Release(&This->IDownloadProgress_iface);
+        return hr;
+    }
+    *out = &This->IDownloadProgress_iface;
+    return S_OK;
+}
+
+/* Calls the progress callback with a snapshot; unless forced, at most every 200 ms. */
+static void report(struct download_task *task, BOOL force)
+{
+    struct progress_args *args;
+    IDownloadProgress *progress;
+    DWORD now = GetTickCount();
+
+    if (!job_wants_progress(task->job)) return;
+    if (!force && now - task->last_report < 200) return;
+    task->last_report = now;
+    if (FAILED(progress_snapshot(task, &progress))) return;
+    if (!(args = calloc(1, sizeof(*args))))
+    {
+        IDownloadProgress_Release(progress);
+        return;
+    }
+    args->IDownloadProgressChangedCallbackArgs_iface.lpVtbl = &progress_args_vtbl;
+    args->refs = 1;
+    args->progress = progress;
+    object_created();
+    if (SUCCEEDED(CoCreateFreeThreadedMarshaler((IUnknown *)&args->IDownloadProgressChangedCallbackArgs_iface,
+                                                &args->marshal)))
+        job_report_progress(task->job, (IDispatch *)&args->IDownloadProgressChangedCallbackArgs_iface);
+    IDownloadProgressChangedCallbackArgs_Release(&args->IDownloadProgressChangedCallbackArgs_iface);
+}
+
+static void task_file_done(void *context, ULONGLONG bytes)
+{
+    struct download_task *task = context;
+
+    AcquireSRWLockExclusive(&task->lock);
+    task->record.current_done += bytes;
+    task->record.total_done += bytes;
+    ReleaseSRWLockExclusive(&task->lock);
+    report(task, FALSE);
+}
+
+static ULONGLONG update_size(IUpdate *update)
+{
+    struct update_record *record;
+    struct file_list list;
+    ULONGLONG size = 0;
+    unsigned int i;
+
+    if (!update || !(record = update_record_from(update))) return 0;
+    if (SUCCEEDED(file_list_get(record, &list)))
+    {
+        for (i = 0; i < list.count; i++) size += list.files[i].size;
+        file_list_free(&list);
+    }
+    update_record_release(record);
+    return size;
+}
+
+/* What Download does, one update after the other, keeping the record.  An
+ * abort stops before the next file (or read): that update and every later
+ * one are orcAborted (E_ABORT). */
+static HRESULT download_work(struct job *job, void *context, IUnknown **out)
+{
+    struct download_task *task = context;
+    struct progress_record *r = &task->record;
+    struct update_hook hook = { job_abort_flag(job), task_file_done, task };
+    struct outcome *outcomes;
+    IDownloadResult *result;
+    ULONGLONG total = 0;
+    LONG i, count = r->count;
+    HRESULT hr;
+
+    task->job = job;
+    for (i = 0; i < count; i++) total += (task->sizes[i] = update_size(task->items[i]));
+    AcquireSRWLockExclusive(&task->lock);
+    r->total_total = total;
+    r->current_total = task->sizes[0];
+    ReleaseSRWLockExclusive(&task->lock);
+    for (i = 0; i < count; i++)
+    {
+        AcquireSRWLockExclusive(&task->lock);
+        r->index = i;
+        r->phase = dphInitializing;
+        r->current_done = 0;
+        r->current_total = task->sizes[i];
+        r->outcomes[i].code = orcInProgress;
+        ReleaseSRWLockExclusive(&task->lock);
+        if (job_abort_requested(job)) hr = E_ABORT;
+        else
+        {
+            AcquireSRWLockExclusive(&task->lock);
+            r->phase = dphDownloading;
+            ReleaseSRWLockExclusive(&task->lock);
+            hr = task->items[i] ? download_update(task->items[i], task->forced, &hook) : WU_E_INVALID_UPDATE;
+        }
+        AcquireSRWLockExclusive(&task->lock);
+        r->phase = dphVerifying;
+        r->outcomes[i].hr = hr;
+        r->outcomes[i].code = hr == E_ABORT ? orcAborted : SUCCEEDED(hr) ? orcSucceeded : orcFailed;
+        r->processed_bytes += task->sizes[i];
+        r->processed = i + 1;
+        if (hr == E_ABORT)
+        {
+            /* the rest are not started: aborted too */
+            for (i = i + 1; i < count; i++)
+            {
+                r->outcomes[i].hr = E_ABORT;
+                r->outcomes[i].code = orcAborted;
+                r->processed_bytes += task->sizes[i];
+            }
+            r->processed = count;
+        }
+        ReleaseSRWLockExclusive(&task->lock);
+        report(task, TRUE);
+    }
+    task->job = NULL;
+
+    if (!(outcomes = calloc(count, sizeof(*outcomes)))) return E_OUTOFMEMORY;
+    AcquireSRWLockShared(&task->lock);
+    memcpy(outcomes, r->outcomes, count * sizeof(*outcomes));
+    ReleaseSRWLockShared(&task->lock);
+    if (FAILED(hr = result_create(outcomes, count, &result)))
+    {
+        free(outcomes);
+        return hr;
+    }
+    *out = (IUnknown *)result;
+    return S_OK;
 }
 
 /* --- IUpdateDownloader --- */
@@ -448,13 +925,69 @@ static HRESULT WINAPI downloader_put_Updates(IUpdateDownloader *iface, IUpdateCo
     return S_OK;
 }
 
+/* Updates is checked here (WU_E_NO_UPDATE) and copied: the job's Updates is
+ * a read-only snapshot, IsForced is taken as it is now.  Callbacks: the
+ * typed interfaces or an object's DISPID 0 (jobs.c). */
 static HRESULT WINAPI downloader_BeginDownload(IUpdateDownloader *iface, IUnknown *progress, IUnknown *completed,
                                                VARIANT state, IDownloadJob **out)
 {
-    (void)iface; (void)progress; (void)completed; (void)state;
+    struct downloader *This = impl_from_IUpdateDownloader(iface);
+    struct job_params params = { 0 };
+    struct download_task *task;
+    IUpdateCollection *updates;
+    IDispatch *job;
+    LONG i, count = 0;
+    HRESULT hr;
+
     if (!out) return E_POINTER;
     *out = NULL;
-    return E_NOTIMPL;
+    AcquireSRWLockShared(&This->lock);
+    if ((updates = This->updates)) IUpdateCollection_AddRef(updates);
+    ReleaseSRWLockShared(&This->lock);
+    if (!updates) return WU_E_NO_UPDATE;
+    if (FAILED(hr = IUpdateCollection_get_Count(updates, &count)) || count <= 0)
+    {
+        IUpdateCollection_Release(updates);
+        return FAILED(hr) ? hr : WU_E_NO_UPDATE;
+    }
+    if (!(task = calloc(1, sizeof(*task))))
+    {
+        IUpdateCollection_Release(updates);
+        return E_OUTOFMEMORY;
+    }
+    InitializeSRWLock(&task->lock);
+    task->forced = This->forced;
+    task->record.phase = dphInitializing;
+    if (!(task->items = calloc(count, sizeof(*task->items))) || !(task->sizes = calloc(count, sizeof(*task->sizes)))
+        || !(task->record.outcomes = calloc(count, sizeof(*task->record.outcomes))))
+        hr = E_OUTOFMEMORY;
+    else hr = update_collection_create(TRUE, &task->updates);
+    for (i = 0; i < count && SUCCEEDED(hr); i++)
+    {
+        if (SUCCEEDED(hr = IUpdateCollection_get_Item(updates, i, &task->items[i])))
+        {
+            task->record.count = i + 1;
+            hr = update_collection_append(task->updates, task->items[i]);
+        }
+    }
+    IUpdateCollection_Release(updates);
+    if (FAILED(hr))
+    {
+        download_task_free(task);
+        return hr;
+    }
+    params.kind = JOB_DOWNLOAD;
+    params.owner = (IUnknown *)iface;
+    params.work = download_work;
+    params.context = task;
+    params.free_context = download_task_free;
+    params.on_completed = completed;
+    params.on_progress = progress;
+    params.get_updates = download_task_updates;
+    params.get_progress = progress_snapshot;
+    params.state = &state;
+    if (SUCCEEDED(hr = job_start(&params, &job))) *out = (IDownloadJob *)job;
+    return hr;
 }
 
 static HRESULT WINAPI downloader_Download(IUpdateDownloader *iface, IDownloadResult **out)
@@ -486,7 +1019,7 @@ static HRESULT WINAPI downloader_Download(IUpdateDownloader *iface, IDownloadRes
     {
         update = NULL;
         if (SUCCEEDED(hr = IUpdateCollection_get_Item(updates, i, &update)))
-            hr = update ? download_update(update, This->forced) : WU_E_INVALID_UPDATE;
+            hr = update ? download_update(update, This->forced, NULL) : WU_E_INVALID_UPDATE;
         if (update) IUpdate_Release(update);
         outcomes[i].hr = hr;
         outcomes[i].code = SUCCEEDED(hr) ? orcSucceeded : orcFailed;
@@ -496,12 +1029,18 @@ static HRESULT WINAPI downloader_Download(IUpdateDownloader *iface, IDownloadRes
     return hr;
 }
 
+/* As EndSearch: E_POINTER for a NULL job, E_INVALIDARG for a job begun on
+ * another downloader, WU_E_INVALID_OPERATION the second time. */
 static HRESULT WINAPI downloader_EndDownload(IUpdateDownloader *iface, IDownloadJob *job, IDownloadResult **out)
 {
-    (void)iface; (void)job;
+    IUnknown *result;
+    HRESULT hr;
+
     if (!out) return E_POINTER;
     *out = NULL;
-    return E_NOTIMPL;
+    hr = job_end((IUnknown *)job, JOB_DOWNLOAD, (IUnknown *)iface, &result);
+    *out = (IDownloadResult *)result;
+    return hr;
 }
 
 static const IUpdateDownloaderVtbl downloader_vtbl =

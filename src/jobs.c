@@ -1,8 +1,9 @@
 /*
- * OpenWUA: asynchronous jobs (ISearchJob and its completion callback).
+ * OpenWUA: asynchronous jobs (ISearchJob, IDownloadJob and their callbacks).
  *
  * Order of events in a job, all on one thread-pool work item:
- *   1. the worker function runs (multithreaded apartment);
+ *   1. the worker function runs (multithreaded apartment); it may call the
+ *      progress callback through job_report_progress, synchronously;
  *   2. its HRESULT and result are stored, IsCompleted turns TRUE, the
  *      "done" event is set: End* stops waiting here;
  *   3. the completed callback is fetched from the Global Interface Table and
@@ -24,11 +25,13 @@ struct job_callback
     IUnknown *direct;           /* held when the table refused it: called directly */
     IUnknown *original;         /* the pointer registered, for comparison only */
     BOOL typed;                 /* the native callback interface; else IDispatch, DISPID 0 */
+    const IID *iid;             /* what is in the table */
 };
 
 struct job
 {
     ISearchJob ISearchJob_iface;
+    IDownloadJob IDownloadJob_iface;
     LONG refs;
     IUnknown *marshal;          /* free-threaded marshaler: the job is agile */
     enum job_kind kind;
@@ -38,6 +41,9 @@ struct job
     void (*free_context)(void *context);
     VARIANT state;
     struct job_callback completed;
+    struct job_callback progress;
+    HRESULT (*get_updates)(void *context, IUpdateCollection **out);
+    HRESULT (*get_progress)(void *context, IDownloadProgress **out);
     SRWLOCK callback_lock;
     BOOL begin_sta;
     DWORD begin_thread;
@@ -86,32 +92,25 @@ static HRESULT get_git(IGlobalInterfaceTable **git)
                             (void **)git);
 }
 
-/* --- the callback arguments: no members of their own --- */
+/* --- the completed callbacks' arguments: no members of their own --- */
 
 struct callback_args
 {
-    ISearchCompletedCallbackArgs ISearchCompletedCallbackArgs_iface;
+    IDispatch face;             /* ISearchCompletedCallbackArgs or IDownloadCompletedCallbackArgs */
     LONG refs;
     IUnknown *marshal;
+    const IID *iid;
 };
 
-static struct dispatch_type search_args_type = DISPATCH_TYPE(IID_ISearchCompletedCallbackArgs);
-
-static inline struct callback_args *impl_from_ISearchCompletedCallbackArgs(ISearchCompletedCallbackArgs *iface)
+static HRESULT args_query_interface(IDispatch *iface, REFIID riid, void **obj)
 {
-    return CONTAINING_RECORD(iface, struct callback_args, ISearchCompletedCallbackArgs_iface);
-}
-
-static HRESULT WINAPI search_args_QueryInterface(ISearchCompletedCallbackArgs *iface, REFIID riid, void **obj)
-{
-    struct callback_args *This = impl_from_ISearchCompletedCallbackArgs(iface);
+    struct callback_args *This = CONTAINING_RECORD(iface, struct callback_args, face);
 
     if (!obj) return E_POINTER;
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)
-        || IsEqualIID(riid, &IID_ISearchCompletedCallbackArgs))
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) || IsEqualIID(riid, This->iid))
     {
         *obj = iface;
-        ISearchCompletedCallbackArgs_AddRef(iface);
+        IDispatch_AddRef(iface);
         return S_OK;
     }
     if (IsEqualIID(riid, &IID_IMarshal) && This->marshal) return IUnknown_QueryInterface(This->marshal, riid, obj);
@@ -119,14 +118,14 @@ static HRESULT WINAPI search_args_QueryInterface(ISearchCompletedCallbackArgs *i
     return E_NOINTERFACE;
 }
 
-static ULONG WINAPI search_args_AddRef(ISearchCompletedCallbackArgs *iface)
+static ULONG args_addref(IDispatch *iface)
 {
-    return InterlockedIncrement(&impl_from_ISearchCompletedCallbackArgs(iface)->refs);
+    return InterlockedIncrement(&CONTAINING_RECORD(iface, struct callback_args, face)->refs);
 }
 
-static ULONG WINAPI search_args_Release(ISearchCompletedCallbackArgs *iface)
+static ULONG args_release(IDispatch *iface)
 {
-    struct callback_args *This = impl_from_ISearchCompletedCallbackArgs(iface);
+    struct callback_args *This = CONTAINING_RECORD(iface, struct callback_args, face);
     ULONG refs = InterlockedDecrement(&This->refs);
 
     if (!refs)
@@ -138,35 +137,48 @@ static ULONG WINAPI search_args_Release(ISearchCompletedCallbackArgs *iface)
     return refs;
 }
 
-DEFINE_IDISPATCH(search_args, ISearchCompletedCallbackArgs, search_args_type)
+#define DEFINE_ARGS(prefix, iface_type)                                                                  \
+    static struct dispatch_type prefix##_type = DISPATCH_TYPE(IID_##iface_type);                         \
+    static HRESULT WINAPI prefix##_QueryInterface(iface_type *iface, REFIID riid, void **obj)            \
+    {                                                                                                    \
+        return args_query_interface((IDispatch *)iface, riid, obj);                                      \
+    }                                                                                                    \
+    static ULONG WINAPI prefix##_AddRef(iface_type *iface) { return args_addref((IDispatch *)iface); }   \
+    static ULONG WINAPI prefix##_Release(iface_type *iface) { return args_release((IDispatch *)iface); } \
+    DEFINE_IDISPATCH(prefix, iface_type, prefix##_type)                                                  \
+    static const iface_type##Vtbl prefix##_vtbl =                                                        \
+    {                                                                                                    \
+        prefix##_QueryInterface, prefix##_AddRef, prefix##_Release, prefix##_GetTypeInfoCount,           \
+        prefix##_GetTypeInfo, prefix##_GetIDsOfNames, prefix##_Invoke,                                   \
+    };
 
-static const ISearchCompletedCallbackArgsVtbl search_args_vtbl =
-{
-    search_args_QueryInterface,
-    search_args_AddRef,
-    search_args_Release,
-    search_args_GetTypeInfoCount,
-    search_args_GetTypeInfo,
-    search_args_GetIDsOfNames,
-    search_args_Invoke,
-};
+DEFINE_ARGS(search_args, ISearchCompletedCallbackArgs)
+DEFINE_ARGS(download_args, IDownloadCompletedCallbackArgs)
 
-static HRESULT callback_args_create(IDispatch **out)
+static HRESULT callback_args_create(enum job_kind kind, IDispatch **out)
 {
     struct callback_args *This;
     HRESULT hr;
 
     if (!(This = calloc(1, sizeof(*This)))) return E_OUTOFMEMORY;
-    This->ISearchCompletedCallbackArgs_iface.lpVtbl = &search_args_vtbl;
+    if (kind == JOB_SEARCH)
+    {
+        This->face.lpVtbl = (const IDispatchVtbl *)&search_args_vtbl;
+        This->iid = &IID_ISearchCompletedCallbackArgs;
+    }
+    else
+    {
+        This->face.lpVtbl = (const IDispatchVtbl *)&download_args_vtbl;
+        This->iid = &IID_IDownloadCompletedCallbackArgs;
+    }
     This->refs = 1;
     object_created();
-    if (FAILED(hr = CoCreateFreeThreadedMarshaler((IUnknown *)&This->ISearchCompletedCallbackArgs_iface,
-                                                  &This->marshal)))
+    if (FAILED(hr = CoCreateFreeThreadedMarshaler((IUnknown *)&This->face, &This->marshal)))
     {
-        ISearchCompletedCallbackArgs_Release(&This->ISearchCompletedCallbackArgs_iface);
+        args_release(&This->face);
         return hr;
     }
-    *out = (IDispatch *)&This->ISearchCompletedCallbackArgs_iface;
+    *out = &This->face;
     return S_OK;
 }
 
@@ -186,15 +198,25 @@ struct typed_callback
     const struct typed_callback_vtbl *lpVtbl;
 };
 
-static const IID *typed_callback_iid(enum job_kind kind)
+static const IID *typed_callback_iid(enum job_kind kind, BOOL progress)
 {
-    return kind == JOB_SEARCH ? &IID_ISearchCompletedCallback : NULL;
+    switch (kind)
+    {
+    case JOB_SEARCH: return progress ? NULL : &IID_ISearchCompletedCallback;
+    case JOB_DOWNLOAD: return progress ? &IID_IDownloadProgressChangedCallback : &IID_IDownloadCompletedCallback;
+    default: return NULL;
+    }
+}
+
+/* The job's face for its kind: what callbacks and Begin* hand out. */
+static IDispatch *job_face(struct job *job)
+{
+    return job->kind == JOB_DOWNLOAD ? (IDispatch *)&job->IDownloadJob_iface : (IDispatch *)&job->ISearchJob_iface;
 }
 
 /* Keeps the callback in the Global Interface Table; called on the Begin* thread. */
-static void callback_register(struct job_callback *callback, IUnknown *object, enum job_kind kind)
+static void callback_register(struct job_callback *callback, IUnknown *object, const IID *iid)
 {
-    const IID *iid = typed_callback_iid(kind);
     IGlobalInterfaceTable *git;
     IUnknown *face = NULL;
     HRESULT hr;
@@ -213,6 +235,7 @@ static void callback_register(struct job_callback *callback, IUnknown *object, e
         hr = IGlobalInterfaceTable_RegisterInterfaceInGlobal(git, face, iid, &callback->cookie);
         IGlobalInterfaceTable_Release(git);
     }
+    callback->iid = iid;
     if (SUCCEEDED(hr)) IUnknown_Release(face);
     else
     {
@@ -268,12 +291,11 @@ static HRESULT call_dispatch(IDispatch *target, IDispatch *job, IDispatch *args)
     return hr;
 }
 
-static void call_completed(struct job *job)
+/* Calls one callback with (job, args), synchronously; nothing when it is gone. */
+static void call_callback(struct job *job, struct job_callback *callback, IDispatch *args)
 {
-    struct job_callback *callback = &job->completed;
     IGlobalInterfaceTable *git;
     IUnknown *target = NULL;
-    IDispatch *args;
     HRESULT hr = S_OK;
 
     AcquireSRWLockShared(&job->callback_lock);
@@ -284,21 +306,13 @@ static void call_completed(struct job *job)
     }
     else if (callback->cookie && SUCCEEDED(hr = get_git(&git)))
     {
-        hr = IGlobalInterfaceTable_GetInterfaceFromGlobal(git, callback->cookie,
-                                                          callback->typed ? typed_callback_iid(job->kind) : &IID_IDispatch,
-                                                          (void **)&target);
+        hr = IGlobalInterfaceTable_GetInterfaceFromGlobal(git, callback->cookie, callback->iid, (void **)&target);
         IGlobalInterfaceTable_Release(git);
     }
     ReleaseSRWLockShared(&job->callback_lock);
     if (!target)
     {
-        if (FAILED(hr)) debug_log("completed callback unreachable", hr);
-        return;
-    }
-    if (FAILED(hr = callback_args_create(&args)))
-    {
-        debug_log("no callback arguments", hr);
-        IUnknown_Release(target);
+        if (FAILED(hr)) debug_log("callback unreachable", hr);
         return;
     }
     /* The same pointer back: no proxy, the call runs here.  A proxy leads to
@@ -306,17 +320,32 @@ static void call_completed(struct job *job)
     job->callback_thread = target == callback->original ? GetCurrentThreadId() : job->begin_sta ? job->begin_thread : 0;
     InterlockedExchange(&job->in_callback, TRUE);
     if (callback->typed)
-        hr = ((struct typed_callback *)target)->lpVtbl->Invoke((struct typed_callback *)target,
-                                                               (IDispatch *)&job->ISearchJob_iface, args);
+        hr = ((struct typed_callback *)target)->lpVtbl->Invoke((struct typed_callback *)target, job_face(job), args);
     else
-        hr = call_dispatch((IDispatch *)target, (IDispatch *)&job->ISearchJob_iface, args);
+        hr = call_dispatch((IDispatch *)target, job_face(job), args);
     InterlockedExchange(&job->in_callback, FALSE);
-    if (FAILED(hr)) debug_log("completed callback failed; ignored", hr);
-    IDispatch_Release(args);
+    if (FAILED(hr)) debug_log("callback failed; ignored", hr);
     IUnknown_Release(target);
 }
 
+static void call_completed(struct job *job)
+{
+    IDispatch *args;
+    HRESULT hr;
+
+    if (!job->completed.cookie && !job->completed.direct) return;
+    if (FAILED(hr = callback_args_create(job->kind, &args)))
+    {
+        debug_log("no callback arguments", hr);
+        return;
+    }
+    call_callback(job, &job->completed, args);
+    IDispatch_Release(args);
+}
+
 /* --- the work item --- */
+
+static ULONG job_release(struct job *This);
 
 static void CALLBACK job_worker(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
 {
@@ -337,52 +366,30 @@ static void CALLBACK job_worker(PTP_CALLBACK_INSTANCE instance, void *context, P
     job->result = result;
     InterlockedExchange(&job->is_completed, TRUE);
     SetEvent(job->done);
+    callback_release(job, &job->progress);
     call_completed(job);
     callback_release(job, &job->completed);
     SetEvent(job->finished);
-    ISearchJob_Release(&job->ISearchJob_iface);
+    job_release(job);
     if (SUCCEEDED(init)) CoUninitialize();
     /* job_start took a reference on the module: code of it runs until here. */
     FreeLibraryWhenCallbackReturns(instance, module);
 }
 
-/* --- ISearchJob --- */
+/* --- what every job face shares --- */
 
-static struct dispatch_type search_job_type = DISPATCH_TYPE(IID_ISearchJob);
-
-static inline struct job *impl_from_ISearchJob(ISearchJob *iface)
+static ULONG job_addref(struct job *This)
 {
-    return CONTAINING_RECORD(iface, struct job, ISearchJob_iface);
+    return InterlockedIncrement(&This->refs);
 }
 
-static HRESULT WINAPI search_job_QueryInterface(ISearchJob *iface, REFIID riid, void **obj)
+static ULONG job_release(struct job *This)
 {
-    struct job *This = impl_from_ISearchJob(iface);
-
-    if (!obj) return E_POINTER;
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) || IsEqualIID(riid, &IID_ISearchJob))
-    {
-        *obj = iface;
-        ISearchJob_AddRef(iface);
-        return S_OK;
-    }
-    if (IsEqualIID(riid, &IID_IMarshal) && This->marshal) return IUnknown_QueryInterface(This->marshal, riid, obj);
-    *obj = NULL;
-    return E_NOINTERFACE;
-}
-
-static ULONG WINAPI search_job_AddRef(ISearchJob *iface)
-{
-    return InterlockedIncrement(&impl_from_ISearchJob(iface)->refs);
-}
-
-static ULONG WINAPI search_job_Release(ISearchJob *iface)
-{
-    struct job *This = impl_from_ISearchJob(iface);
     ULONG refs = InterlockedDecrement(&This->refs);
 
     if (!refs)
     {
+        callback_release(This, &This->progress);
         callback_release(This, &This->completed);
         /* From inside the work item too: the pool frees it once the callback returns. */
         if (This->work_item) CloseThreadpoolWork(This->work_item);
@@ -399,14 +406,72 @@ static ULONG WINAPI search_job_Release(ISearchJob *iface)
     return refs;
 }
 
-DEFINE_IDISPATCH(search_job, ISearchJob, search_job_type)
+static HRESULT job_query_interface(struct job *This, const IID *own, REFIID riid, void **obj)
+{
+    if (!obj) return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) || IsEqualIID(riid, own))
+    {
+        *obj = job_face(This);
+        job_addref(This);
+        return S_OK;
+    }
+    if (IsEqualIID(riid, &IID_IMarshal) && This->marshal) return IUnknown_QueryInterface(This->marshal, riid, obj);
+    *obj = NULL;
+    return E_NOINTERFACE;
+}
 
 /* A copy of the VARIANT given to Begin*: objects come back as the same object. */
-static HRESULT WINAPI search_job_get_AsyncState(ISearchJob *iface, VARIANT *out)
+static HRESULT job_get_state(struct job *This, VARIANT *out)
 {
     if (!out) return E_POINTER;
     VariantInit(out);
-    return VariantCopy(out, &impl_from_ISearchJob(iface)->state);
+    return VariantCopy(out, &This->state);
+}
+
+/* Waits for the work and its callbacks, then drops the callbacks.  From
+ * inside the job's own callback it would wait for itself: refused. */
+static HRESULT job_cleanup(struct job *This)
+{
+    HRESULT hr;
+
+    if (This->in_callback && This->callback_thread == GetCurrentThreadId()) return WU_E_INVALID_OPERATION;
+    if (FAILED(hr = wait_for(This->finished))) return hr;
+    /* Past "finished" the work item only lets go of the job: wait for that too. */
+    WaitForThreadpoolWorkCallbacks(This->work_item, FALSE);
+    callback_release(This, &This->progress);
+    callback_release(This, &This->completed);
+    return S_OK;
+}
+
+/* --- ISearchJob --- */
+
+static struct dispatch_type search_job_type = DISPATCH_TYPE(IID_ISearchJob);
+
+static inline struct job *impl_from_ISearchJob(ISearchJob *iface)
+{
+    return CONTAINING_RECORD(iface, struct job, ISearchJob_iface);
+}
+
+static HRESULT WINAPI search_job_QueryInterface(ISearchJob *iface, REFIID riid, void **obj)
+{
+    return job_query_interface(impl_from_ISearchJob(iface), &IID_ISearchJob, riid, obj);
+}
+
+static ULONG WINAPI search_job_AddRef(ISearchJob *iface)
+{
+    return job_addref(impl_from_ISearchJob(iface));
+}
+
+static ULONG WINAPI search_job_Release(ISearchJob *iface)
+{
+    return job_release(impl_from_ISearchJob(iface));
+}
+
+DEFINE_IDISPATCH(search_job, ISearchJob, search_job_type)
+
+static HRESULT WINAPI search_job_get_AsyncState(ISearchJob *iface, VARIANT *out)
+{
+    return job_get_state(impl_from_ISearchJob(iface), out);
 }
 
 static HRESULT WINAPI search_job_get_IsCompleted(ISearchJob *iface, VARIANT_BOOL *out)
@@ -414,19 +479,9 @@ static HRESULT WINAPI search_job_get_IsCompleted(ISearchJob *iface, VARIANT_BOOL
     return return_bool(impl_from_ISearchJob(iface)->is_completed, out);
 }
 
-/* Waits for the work and its callbacks, then drops the callbacks.  From
- * inside the job's own callback it would wait for itself: refused. */
 static HRESULT WINAPI search_job_CleanUp(ISearchJob *iface)
 {
-    struct job *This = impl_from_ISearchJob(iface);
-    HRESULT hr;
-
-    if (This->in_callback && This->callback_thread == GetCurrentThreadId()) return WU_E_INVALID_OPERATION;
-    if (FAILED(hr = wait_for(This->finished))) return hr;
-    /* Past "finished" the work item only lets go of the job: wait for that too. */
-    WaitForThreadpoolWorkCallbacks(This->work_item, FALSE);
-    callback_release(This, &This->completed);
-    return S_OK;
+    return job_cleanup(impl_from_ISearchJob(iface));
 }
 
 static HRESULT WINAPI search_job_RequestAbort(ISearchJob *iface)
@@ -450,11 +505,110 @@ static const ISearchJobVtbl search_job_vtbl =
     search_job_RequestAbort,
 };
 
+/* --- IDownloadJob --- */
+
+static struct dispatch_type download_job_type = DISPATCH_TYPE(IID_IDownloadJob);
+
+static inline struct job *impl_from_IDownloadJob(IDownloadJob *iface)
+{
+    return CONTAINING_RECORD(iface, struct job, IDownloadJob_iface);
+}
+
+static HRESULT WINAPI download_job_QueryInterface(IDownloadJob *iface, REFIID riid, void **obj)
+{
+    return job_query_interface(impl_from_IDownloadJob(iface), &IID_IDownloadJob, riid, obj);
+}
+
+static ULONG WINAPI download_job_AddRef(IDownloadJob *iface)
+{
+    return job_addref(impl_from_IDownloadJob(iface));
+}
+
+static ULONG WINAPI download_job_Release(IDownloadJob *iface)
+{
+    return job_release(impl_from_IDownloadJob(iface));
+}
+
+DEFINE_IDISPATCH(download_job, IDownloadJob, download_job_type)
+
+static HRESULT WINAPI download_job_get_AsyncState(IDownloadJob *iface, VARIANT *out)
+{
+    return job_get_state(impl_from_IDownloadJob(iface), out);
+}
+
+static HRESULT WINAPI download_job_get_IsCompleted(IDownloadJob *iface, VARIANT_BOOL *out)
+{
+    return return_bool(impl_from_IDownloadJob(iface)->is_completed, out);
+}
+
+/* The read-only snapshot Begin* took. */
+static HRESULT WINAPI download_job_get_Updates(IDownloadJob *iface, IUpdateCollection **out)
+{
+    struct job *This = impl_from_IDownloadJob(iface);
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    return This->get_updates ? This->get_updates(This->context, out) : E_NOTIMPL;
+}
+
+static HRESULT WINAPI download_job_CleanUp(IDownloadJob *iface)
+{
+    return job_cleanup(impl_from_IDownloadJob(iface));
+}
+
+/* A snapshot: it does not change afterwards. */
+static HRESULT WINAPI download_job_GetProgress(IDownloadJob *iface, IDownloadProgress **out)
+{
+    struct job *This = impl_from_IDownloadJob(iface);
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    return This->get_progress ? This->get_progress(This->context, out) : E_NOTIMPL;
+}
+
+static HRESULT WINAPI download_job_RequestAbort(IDownloadJob *iface)
+{
+    InterlockedExchange(&impl_from_IDownloadJob(iface)->abort_requested, TRUE);
+    return S_OK;
+}
+
+static const IDownloadJobVtbl download_job_vtbl =
+{
+    download_job_QueryInterface,
+    download_job_AddRef,
+    download_job_Release,
+    download_job_GetTypeInfoCount,
+    download_job_GetTypeInfo,
+    download_job_GetIDsOfNames,
+    download_job_Invoke,
+    download_job_get_AsyncState,
+    download_job_get_IsCompleted,
+    download_job_get_Updates,
+    download_job_CleanUp,
+    download_job_GetProgress,
+    download_job_RequestAbort,
+};
+
 /* --- the engine --- */
 
 BOOL job_abort_requested(struct job *job)
 {
     return job->abort_requested != 0;
+}
+
+const volatile LONG *job_abort_flag(struct job *job)
+{
+    return &job->abort_requested;
+}
+
+BOOL job_wants_progress(struct job *job)
+{
+    return job->progress.cookie || job->progress.direct;
+}
+
+void job_report_progress(struct job *job, IDispatch *args)
+{
+    call_callback(job, &job->progress, args);
 }
 
 HRESULT job_start(const struct job_params *params, IDispatch **out)
@@ -464,7 +618,7 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
     HRESULT hr;
 
     *out = NULL;
-    if (params->kind != JOB_SEARCH)
+    if (params->kind != JOB_SEARCH && params->kind != JOB_DOWNLOAD)
     {
         if (params->free_context) params->free_context(params->context);
         return E_NOTIMPL;
@@ -475,11 +629,14 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
         return E_OUTOFMEMORY;
     }
     This->ISearchJob_iface.lpVtbl = &search_job_vtbl;
+    This->IDownloadJob_iface.lpVtbl = &download_job_vtbl;
     This->refs = 1;
     This->kind = params->kind;
     This->work = params->work;
     This->context = params->context;
     This->free_context = params->free_context;
+    This->get_updates = params->get_updates;
+    This->get_progress = params->get_progress;
     This->owner = params->owner;
     IUnknown_AddRef(This->owner);
     InitializeSRWLock(&This->callback_lock);
@@ -492,7 +649,7 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
     if (params->state && (V_VT(params->state) & VT_TYPEMASK) == VT_RECORD) hr = E_INVALIDARG;
     else hr = params->state ? VariantCopyInd(&This->state, (VARIANT *)params->state) : S_OK;
     if (SUCCEEDED(hr))
-        hr = CoCreateFreeThreadedMarshaler((IUnknown *)&This->ISearchJob_iface, &This->marshal);
+        hr = CoCreateFreeThreadedMarshaler((IUnknown *)job_face(This), &This->marshal);
     if (SUCCEEDED(hr) && (!(This->done = CreateEventW(NULL, TRUE, FALSE, NULL))
                           || !(This->finished = CreateEventW(NULL, TRUE, FALSE, NULL))))
         hr = E_OUTOFMEMORY;
@@ -501,25 +658,28 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
         hr = E_FAIL;
     if (FAILED(hr))
     {
-        ISearchJob_Release(&This->ISearchJob_iface);
+        job_release(This);
         return hr;
     }
-    callback_register(&This->completed, params->on_completed, params->kind);
+    callback_register(&This->completed, params->on_completed, typed_callback_iid(params->kind, FALSE));
+    if (params->kind == JOB_DOWNLOAD)
+        callback_register(&This->progress, params->on_progress, typed_callback_iid(params->kind, TRUE));
     /* The work item's own reference, released at its end. */
-    ISearchJob_AddRef(&This->ISearchJob_iface);
+    job_addref(This);
     SubmitThreadpoolWork(This->work_item);
-    *out = (IDispatch *)&This->ISearchJob_iface;
+    *out = job_face(This);
     return S_OK;
 }
 
 static struct job *job_from_unknown(IUnknown *iface, enum job_kind kind)
 {
     ISearchJob *search = (ISearchJob *)iface;
+    IDownloadJob *download = (IDownloadJob *)iface;
 
     if (kind == JOB_SEARCH && search->lpVtbl == &search_job_vtbl) return impl_from_ISearchJob(search);
+    if (kind == JOB_DOWNLOAD && download->lpVtbl == &download_job_vtbl) return impl_from_IDownloadJob(download);
     return NULL;
 }
-
 HRESULT job_end(IUnknown *iface, enum job_kind kind, IUnknown *owner, IUnknown **result)
 {
     struct job *This;

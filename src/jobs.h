@@ -1,9 +1,9 @@
 /*
- * OpenWUA: the engine behind the Begin and End methods (searching now; downloading and
+ * OpenWUA: the engine behind the Begin and End methods (searching and downloading;
  * installing later).
  *
  * A job runs one worker function on the Windows thread pool.  The Begin*
- * caller gets the job's COM face at once (ISearchJob for JOB_SEARCH); the
+ * caller gets the job's COM face at once (ISearchJob, IDownloadJob); the
  * worker's result is handed out once, by job_end.  Callbacks are kept in the
  * Global Interface Table, so each is called in the apartment it came from.
  *
@@ -18,7 +18,7 @@
 enum job_kind
 {
     JOB_SEARCH,
-    JOB_DOWNLOAD,       /* not yet */
+    JOB_DOWNLOAD,
     JOB_INSTALL,        /* not yet */
 };
 
@@ -38,11 +38,15 @@ struct job_params
     void *context;              /* given to work, then to free_context when the job goes */
     void (*free_context)(void *context);
     IUnknown *on_completed;     /* may be NULL */
+    IUnknown *on_progress;      /* JOB_DOWNLOAD; may be NULL */
+    /* JOB_DOWNLOAD: IDownloadJob.Updates and GetProgress, answered from context */
+    HRESULT (*get_updates)(void *context, IUpdateCollection **out);
+    HRESULT (*get_progress)(void *context, IDownloadProgress **out);
     const VARIANT *state;       /* AsyncState; copied */
 };
 
 /* Submits the work.  *job: the job's face for the kind (ISearchJob * for
- * JOB_SEARCH).  On failure nothing runs and free_context has been called. */
+ * JOB_SEARCH, IDownloadJob * for JOB_DOWNLOAD).  On failure nothing runs and free_context has been called. */
 HRESULT job_start(const struct job_params *params, IDispatch **job);
 
 /* End*: checks that job is one of ours, of this kind and owner, and not ended
@@ -53,5 +57,13 @@ HRESULT job_start(const struct job_params *params, IDispatch **job);
 HRESULT job_end(IUnknown *job, enum job_kind kind, IUnknown *owner, IUnknown **result);
 
 BOOL job_abort_requested(struct job *job);
+/* The flag RequestAbort sets, for transport_options.abort. */
+const volatile LONG *job_abort_flag(struct job *job);
+
+/* From the worker: TRUE when there is a progress callback; then
+ * job_report_progress calls it with (job, args), synchronously (a
+ * single-threaded caller receives it when it pumps messages). */
+BOOL job_wants_progress(struct job *job);
+void job_report_progress(struct job *job, IDispatch *args);
 
 #endif

@@ -1,0 +1,752 @@
+/*
+ * OpenWUA tests: BeginDownload/EndDownload, IDownloadJob, IDownloadProgress
+ * and the download callbacks (helpers as in test_download.c).
+ *
+ * Each case writes a catalog whose files come from file:// URLs, plain
+ * paths, or tests/http_fixture.py on 127.0.0.1 (port file, served folder and
+ * request log come from ctest as OPENWUA_HTTP_PORT_FILE, OPENWUA_HTTP_ROOT,
+ * OPENWUA_HTTP_LOG), registers it as a scan package service, searches it and
+ * downloads what it found.  Update IDs are new in every case: update state
+ * lives for the whole process.
+ *
+ * Copyright 2026 the OpenWUA authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "common.h"
+#include <shlobj.h>
+#include <bcrypt.h>
+#include <wincrypt.h>
+#include <shlwapi.h>
+#include <shellapi.h>
+
+#define NS_SDP L"http://schemas.microsoft.com/wsus/2005/04/CorporatePublishing/"
+
+static WCHAR http_root[MAX_PATH], http_log[MAX_PATH], work[MAX_PATH];
+static unsigned int port;
+static unsigned int next_id = 1;
+
+/* One file of a test package. */
+struct test_file
+{
+    const WCHAR *name;          /* FileName as the catalog gives it */
+    const WCHAR *uri;           /* OriginUri */
+    const char *content;        /* what the digest and size are made from */
+    BOOL sha256;                /* add an AdditionalDigest */
+    const char *sha256_of;      /* content the SHA-256 is made from, when not content */
+};
+
+struct test_package
+{
+    WCHAR id[37];
+    const WCHAR *title;
+    struct test_file files[3];
+};
+
+/* --- helpers --- */
+
+static void new_id(struct test_package *package, const WCHAR *title)
+{
+    swprintf(package->id, 37, L"%08lx-d0d0-4000-8000-%012lx", GetCurrentProcessId(), (unsigned long)next_id++);
+    package->title = title;
+}
+
+static void base64_digest(const WCHAR *algorithm, const char *data, WCHAR *text, DWORD chars)
+{
+    BCRYPT_ALG_HANDLE alg;
+    BCRYPT_HASH_HANDLE handle;
+    BYTE hash[32];
+    ULONG size = wcscmp(algorithm, BCRYPT_SHA1_ALGORITHM) ? 32 : 20;
+
+    assert_int_equal(0, BCryptOpenAlgorithmProvider(&alg, algorithm, NULL, 0));
+    assert_int_equal(0, BCryptCreateHash(alg, &handle, NULL, 0, NULL, 0, 0));
+    assert_int_equal(0, BCryptHashData(handle, (UCHAR *)data, strlen(data), 0));
+    assert_int_equal(0, BCryptFinishHash(handle, hash, size, 0));
+    BCryptDestroyHash(handle);
+    BCryptCloseAlgorithmProvider(alg, 0);
+    assert_true(CryptBinaryToStringW(hash, size, CRYPT_STRING_BASE64 | CRYPT_STRING_NOCRLF, text, &chars));
+}
+
+static void write_file(const WCHAR *path, const char *data)
+{
+    HANDLE file = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    DWORD written;
+
+    assert_true(file != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(file, data, strlen(data), &written, NULL));
+    CloseHandle(file);
+}
+
+static BOOL exists(const WCHAR *path)
+{
+    return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+static void cache_folder(const WCHAR *id, WCHAR *path)
+{
+    WCHAR base[MAX_PATH];
+
+    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, base));
+    if (id) swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\Download\\%ls", base, id);
+    else swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\Download", base);
+}
+
+static void http_url(WCHAR *url, const WCHAR *path)
+{
+    swprintf(url, 512, L"http://127.0.0.1:%u/%ls", port, path);
+}
+
+static void serve(const WCHAR *name, const char *content)
+{
+    WCHAR path[MAX_PATH];
+
+    swprintf(path, MAX_PATH, L"%ls\\%ls", http_root, name);
+    write_file(path, content);
+}
+
+/* A file of the work folder, as a path and as a file:// URL. */
+static void work_path(WCHAR *path, const WCHAR *name)
+{
+    swprintf(path, MAX_PATH, L"%ls\\%ls", work, name);
+}
+
+static void work_url(WCHAR *url, const WCHAR *name)
+{
+    WCHAR path[MAX_PATH];
+    DWORD chars = 512;
+
+    work_path(path, name);
+    assert_hr(S_OK, UrlCreateFromPathW(path, url, &chars, 0));
+}
+
+/* --- catalogs, services, searching --- */
+
+static void write_catalog(const WCHAR *path, const struct test_package *packages, unsigned int count)
+{
+    FILE *f = _wfopen(path, L"w, ccs=UTF-8");
+    WCHAR sha1[64], sha256[64];
+    unsigned int i, j;
+
+    assert_non_null(f);
+    fwprintf(f, L"<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+             L"<smc:SystemsManagementCatalog xmlns:smc=\"http://schemas.microsoft.com/sms/2005/04/CorporatePublishing/SystemsManagementCatalog.xsd\""
+             L" xmlns:sdp=\"" NS_SDP L"SoftwareDistributionPackage.xsd\" xmlns:bar=\"" NS_SDP L"BaseApplicabilityRules.xsd\""
+             L" xmlns:cmd=\"" NS_SDP L"Installers/CommandLineInstallation.xsd\">");
+    for (i = 0; i < count; i++)
+    {
+        const struct test_package *p = &packages[i];
+
+        fwprintf(f, L"<smc:SoftwareDistributionPackage SchemaVersion=\"1.0\">"
+                 L"<sdp:Properties PackageID=\"%ls\" CreationDate=\"2024-03-05T06:07:08Z\" VendorName=\"OpenWUA Tests\">"
+                 L"<sdp:ProductName>Download Tests</sdp:ProductName></sdp:Properties>"
+                 L"<sdp:LocalizedProperties><sdp:Language>en</sdp:Language><sdp:Title>%ls</sdp:Title></sdp:LocalizedProperties>"
+                 L"<sdp:UpdateSpecificData UpdateClassification=\"Updates\"/>"
+                 L"<sdp:IsInstalled><bar:RegKeyExists Key=\"HKEY_LOCAL_MACHINE\" Subkey=\"Software\\OpenWUA-DownloadTests\\never\"/></sdp:IsInstalled>",
+                 p->id, p->title);
+        for (j = 0; j < ARRAYSIZE(p->files) && p->files[j].name; j++)
+        {
+            const struct test_file *file = &p->files[j];
+
+            base64_digest(BCRYPT_SHA1_ALGORITHM, file->content, sha1, ARRAYSIZE(sha1));
+            fwprintf(f, L"<sdp:InstallableItem ID=\"%.8ls-1111-4000-8000-%012x\">"
+                     L"<cmd:CommandLineInstallerData Program=\"setup.exe\" DefaultResult=\"Succeeded\"/>"
+                     L"<sdp:OriginFile Digest=\"%ls\" FileName=\"%ls\" Size=\"%u\" Modified=\"2024-03-05T06:07:08Z\" OriginUri=\"%ls\">",
+                     p->id, j, sha1, file->name, (unsigned int)strlen(file->content), file->uri);
+            if (file->sha256)
+            {
+                base64_digest(BCRYPT_SHA256_ALGORITHM, file->sha256_of ? file->sha256_of : file->content, sha256,
+                              ARRAYSIZE(sha256));
+                fwprintf(f, L"<sdp:AdditionalDigest Algorithm=\"SHA256\">%ls</sdp:AdditionalDigest>", sha256);
+            }
+            fwprintf(f, L"</sdp:OriginFile></sdp:InstallableItem>");
+        }
+        fwprintf(f, L"</smc:SoftwareDistributionPackage>");
+    }
+    fwprintf(f, L"</smc:SystemsManagementCatalog>");
+    fclose(f);
+}
+
+/* Writes the catalog, registers it, searches it: the updates in catalog order. */
+static IUpdateCollection *search(const struct test_package *packages, unsigned int count)
+{
+    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
+    IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
+    WCHAR path[MAX_PATH];
+    BSTR name, location, id = NULL, criteria;
+    IUpdateService *service = NULL;
+    IUpdateSearcher *searcher = NULL;
+    ISearchResult *result = NULL;
+    IUpdateCollection *updates = NULL;
+    LONG found;
+
+    swprintf(path, MAX_PATH, L"%ls\\catalog-%ls.xml", work, packages[0].id);
+    write_catalog(path, packages, count);
+    name = SysAllocString(L"OpenWUA download tests");
+    location = SysAllocString(path);
+    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
+    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
+    IUpdateService_Release(service);
+    IUpdateServiceManager_Release(manager);
+    SysFreeString(name);
+    SysFreeString(location);
+
+    assert_hr(S_OK, IUpdateSession_CreateUpdateSearcher(session, &searcher));
+    IUpdateSession_Release(session);
+    assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
+    assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
+    criteria = SysAllocString(L"IsInstalled=0");
+    assert_hr(S_OK, IUpdateSearcher_Search(searcher, criteria, &result));
+    SysFreeString(criteria);
+    SysFreeString(id);
+    assert_hr(S_OK, ISearchResult_get_Updates(result, &updates));
+    ISearchResult_Release(result);
+    IUpdateSearcher_Release(searcher);
+    assert_hr(S_OK, IUpdateCollection_get_Count(updates, &found));
+    assert_int_equal(count, found);
+    return updates;
+}
+
+static IUpdate *item(IUpdateCollection *updates, LONG index)
+{
+    IUpdate *update = NULL;
+
+    assert_hr(S_OK, IUpdateCollection_get_Item(updates, index, &update));
+    return update;
+}
+
+static BOOL is_downloaded(IUpdate *update)
+{
+    VARIANT_BOOL value = 12;
+
+    assert_hr(S_OK, IUpdate_get_IsDownloaded(update, &value));
+    return value == VARIANT_TRUE;
+}
+
+static void assert_result(IDownloadResult *result, HRESULT expected_hr, OperationResultCode expected_code)
+{
+    OperationResultCode code = 99;
+    LONG hr = 1;
+
+    assert_hr(S_OK, IDownloadResult_get_HResult(result, &hr));
+    assert_hr(expected_hr, hr);
+    assert_hr(S_OK, IDownloadResult_get_ResultCode(result, &code));
+    assert_int_equal(expected_code, code);
+}
+
+static void assert_update_result(IDownloadResult *result, LONG index, HRESULT expected_hr)
+{
+    IUpdateDownloadResult *update = NULL;
+    OperationResultCode code = 99;
+    LONG hr = 1;
+
+    assert_hr(S_OK, IDownloadResult_GetUpdateResult(result, index, &update));
+    assert_hr(S_OK, IUpdateDownloadResult_get_HResult(update, &hr));
+    if (hr != expected_hr) fail_msg("update %ld: HResult 0x%08lx, expected 0x%08lx", index, hr, expected_hr);
+    assert_hr(S_OK, IUpdateDownloadResult_get_ResultCode(update, &code));
+    assert_int_equal(SUCCEEDED(expected_hr) ? orcSucceeded : orcFailed, code);
+    IUpdateDownloadResult_Release(update);
+}
+
+/* --- callbacks --- */
+
+#define MAX_REPORTS 64
+
+/* Both typed callbacks in one object (each interface's Invoke at slot 3). */
+struct recorder
+{
+    IDownloadProgressChangedCallback progress_iface;
+    IDownloadCompletedCallback completed_iface;
+    LONG refs;
+    LONG completed_calls;
+    BOOL completed_saw_done;
+    LONG reports;
+    LONG percent[MAX_REPORTS];
+    LONG index[MAX_REPORTS];
+    BOOL abort_on_first;
+    HANDLE completed_event;
+};
+
+static HRESULT WINAPI rec_progress_qi(IDownloadProgressChangedCallback *iface, REFIID riid, void **obj)
+{
+    struct recorder *r = CONTAINING_RECORD(iface, struct recorder, progress_iface);
+
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDownloadProgressChangedCallback))
+        *obj = &r->progress_iface;
+    else if (IsEqualIID(riid, &IID_IDownloadCompletedCallback)) *obj = &r->completed_iface;
+    else
+    {
+        *obj = NULL;
+        return E_NOINTERFACE;
+    }
+    InterlockedIncrement(&r->refs);
+    return S_OK;
+}
+
+static ULONG WINAPI rec_progress_addref(IDownloadProgressChangedCallback *iface)
+{
+    return InterlockedIncrement(&CONTAINING_RECORD(iface, struct recorder, progress_iface)->refs);
+}
+
+static ULONG WINAPI rec_progress_release(IDownloadProgressChangedCallback *iface)
+{
+    return InterlockedDecrement(&CONTAINING_RECORD(iface, struct recorder, progress_iface)->refs);
+}
+
+static HRESULT WINAPI rec_progress_invoke(IDownloadProgressChangedCallback *iface, IDownloadJob *job,
+                                          IDownloadProgressChangedCallbackArgs *args)
+{
+    struct recorder *r = CONTAINING_RECORD(iface, struct recorder, progress_iface);
+    IDownloadProgress *progress = NULL;
+    LONG n = r->reports;
+
+    if (SUCCEEDED(IDownloadProgressChangedCallbackArgs_get_Progress(args, &progress)) && n < MAX_REPORTS)
+    {
+        IDownloadProgress_get_PercentComplete(progress, &r->percent[n]);
+        IDownloadProgress_get_CurrentUpdateIndex(progress, &r->index[n]);
+    }
+    if (progress) IDownloadProgress_Release(progress);
+    r->reports++;
+    if (r->abort_on_first && !n) IDownloadJob_RequestAbort(job);
+    return S_OK;
+}
+
+static const IDownloadProgressChangedCallbackVtbl rec_progress_vtbl =
+{
+    rec_progress_qi, rec_progress_addref, rec_progress_release, rec_progress_invoke,
+};
+
+static HRESULT WINAPI rec_completed_qi(IDownloadCompletedCallback *iface, REFIID riid, void **obj)
+{
+    return rec_progress_qi(&CONTAINING_RECORD(iface, struct recorder, completed_iface)->progress_iface, riid, obj);
+}
+
+static ULONG WINAPI rec_completed_addref(IDownloadCompletedCallback *iface)
+{
+    return InterlockedIncrement(&CONTAINING_RECORD(iface, struct recorder, completed_iface)->refs);
+}
+
+static ULONG WINAPI rec_completed_release(IDownloadCompletedCallback *iface)
+{
+    return InterlockedDecrement(&CONTAINING_RECORD(iface, struct recorder, completed_iface)->refs);
+}
+
+static HRESULT WINAPI rec_completed_invoke(IDownloadCompletedCallback *iface, IDownloadJob *job,
+                                           IDownloadCompletedCallbackArgs *args)
+{
+    struct recorder *r = CONTAINING_RECORD(iface, struct recorder, completed_iface);
+    VARIANT_BOOL done = VARIANT_FALSE;
+
+    (void)args;
+    IDownloadJob_get_IsCompleted(job, &done);
+    r->completed_saw_done = done == VARIANT_TRUE;
+    InterlockedIncrement(&r->completed_calls);
+    SetEvent(r->completed_event);
+    return S_OK;
+}
+
+static const IDownloadCompletedCallbackVtbl rec_completed_vtbl =
+{
+    rec_completed_qi, rec_completed_addref, rec_completed_release, rec_completed_invoke,
+};
+
+static void recorder_init(struct recorder *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->progress_iface.lpVtbl = &rec_progress_vtbl;
+    r->completed_iface.lpVtbl = &rec_completed_vtbl;
+    r->refs = 1;
+    r->completed_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+}
+
+static void recorder_done(struct recorder *r)
+{
+    assert_int_equal(1, r->refs);
+    CloseHandle(r->completed_event);
+}
+
+/* Three updates, one file each: http, file:// URL, plain path. */
+static IUpdateCollection *three_updates(struct test_package packages[3])
+{
+    WCHAR url[512], path[MAX_PATH], name[64];
+
+    memset(packages, 0, 3 * sizeof(*packages));
+    new_id(&packages[0], L"Async over http");
+    swprintf(name, ARRAYSIZE(name), L"async-%ls.txt", packages[0].id);
+    serve(name, "content served over http for the async download");
+    http_url(url, name);
+    packages[0].files[0] = (struct test_file){ wcsdup(name), wcsdup(url), "content served over http for the async download", FALSE, NULL };
+    new_id(&packages[1], L"Async from a file URL");
+    swprintf(name, ARRAYSIZE(name), L"async-%ls.txt", packages[1].id);
+    work_path(path, name);
+    write_file(path, "second update, a file URL");
+    work_url(url, name);
+    packages[1].files[0] = (struct test_file){ wcsdup(name), wcsdup(url), "second update, a file URL", FALSE, NULL };
+    new_id(&packages[2], L"Async from a path");
+    swprintf(name, ARRAYSIZE(name), L"async-%ls.bin", packages[2].id);
+    work_path(path, name);
+    write_file(path, "3rd");
+    packages[2].files[0] = (struct test_file){ wcsdup(name), wcsdup(path), "3rd", FALSE, NULL };
+    return search(packages, 3);
+}
+
+static void free_packages(struct test_package packages[3])
+{
+    int i;
+
+    for (i = 0; i < 3; i++)
+    {
+        free((void *)packages[i].files[0].name);
+        free((void *)packages[i].files[0].uri);
+    }
+}
+
+static IUpdateDownloader *downloader_for(IUpdateCollection *updates)
+{
+    IUpdateDownloader *downloader = create(&CLSID_UpdateDownloader, &IID_IUpdateDownloader);
+
+    if (updates) assert_hr(S_OK, IUpdateDownloader_put_Updates(downloader, updates));
+    return downloader;
+}
+
+static BOOL wait_completed(IDownloadJob *job)
+{
+    VARIANT_BOOL done = VARIANT_FALSE;
+    int i;
+
+    for (i = 0; i < 3000; i++)
+    {
+        assert_hr(S_OK, IDownloadJob_get_IsCompleted(job, &done));
+        if (done == VARIANT_TRUE) return TRUE;
+        Sleep(10);
+    }
+    return FALSE;
+}
+
+static ULONGLONG decimal_value(DECIMAL d)
+{
+    ULONGLONG v = 0;
+
+    assert_hr(S_OK, VarUI8FromDec(&d, &v));
+    return v;
+}
+
+/* --- the cases --- */
+
+static void begin_without_updates_fails(void **state)
+{
+    IUpdateDownloader *downloader = downloader_for(NULL);
+    IUpdateCollection *empty = create(&CLSID_UpdateCollection, &IID_IUpdateCollection);
+    IDownloadJob *job = (void *)1;
+    IDownloadResult *result = (void *)1;
+    VARIANT none;
+
+    (void)state;
+    VariantInit(&none);
+    assert_hr(WU_E_NO_UPDATE, IUpdateDownloader_BeginDownload(downloader, NULL, NULL, none, &job));
+    assert_null(job);
+    assert_hr(S_OK, IUpdateDownloader_put_Updates(downloader, empty));
+    job = (void *)1;
+    assert_hr(WU_E_NO_UPDATE, IUpdateDownloader_BeginDownload(downloader, NULL, NULL, none, &job));
+    assert_null(job);
+    assert_hr(E_POINTER, IUpdateDownloader_BeginDownload(downloader, NULL, NULL, none, NULL));
+    assert_hr(E_POINTER, IUpdateDownloader_EndDownload(downloader, NULL, &result));
+    assert_null(result);
+    IUpdateCollection_Release(empty);
+    IUpdateDownloader_Release(downloader);
+}
+
+static void typed_callbacks_and_progress(void **state)
+{
+    struct test_package packages[3];
+    IUpdateCollection *updates = three_updates(packages), *job_updates = NULL;
+    IUpdateDownloader *downloader = downloader_for(updates), *other = downloader_for(updates);
+    IDownloadResult *result = NULL;
+    IDownloadProgress *progress = NULL;
+    IUpdateDownloadResult *update_result = NULL;
+    IDownloadJob *job = NULL;
+    struct recorder rec;
+    VARIANT async_state, got;
+    OperationResultCode code;
+    DownloadPhase phase;
+    DECIMAL bytes;
+    LONG count = 0, value, i, last_index = -1;
+    IUpdate *update;
+    ULONGLONG total;
+
+    (void)state;
+    recorder_init(&rec);
+    async_state = var_i4(42);
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, (IUnknown *)&rec.progress_iface,
+                                                    (IUnknown *)&rec.completed_iface, async_state, &job));
+    assert_non_null(job);
+    /* the job's Updates: a read-only snapshot */
+    assert_hr(S_OK, IDownloadJob_get_Updates(job, &job_updates));
+    assert_hr(S_OK, IUpdateCollection_get_Count(job_updates, &count));
+    assert_int_equal(3, count);
+    assert_hr(WU_E_NOT_SUPPORTED, IUpdateCollection_RemoveAt(job_updates, 0));
+    IUpdateCollection_Release(job_updates);
+    VariantInit(&got);
+    assert_hr(S_OK, IDownloadJob_get_AsyncState(job, &got));
+    assert_int_equal(VT_I4, V_VT(&got));
+    assert_int_equal(42, V_I4(&got));
+    /* a progress snapshot is valid while running */
+    assert_hr(S_OK, IDownloadJob_GetProgress(job, &progress));
+    assert_hr(S_OK, IDownloadProgress_get_PercentComplete(progress, &value));
+    assert_true(value >= 0 && value <= 100);
+    IDownloadProgress_Release(progress);
+
+    assert_hr(E_INVALIDARG, IUpdateDownloader_EndDownload(other, job, &result));
+    assert_null(result);
+    assert_hr(S_OK, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(rec.completed_event, 30000));
+    assert_hr(S_OK, IDownloadJob_CleanUp(job));
+    assert_int_equal(1, rec.completed_calls);
+    assert_true(rec.completed_saw_done);
+    /* progress: at least once per update, indices in order, a final 100 */
+    assert_true(rec.reports >= 3);
+    for (i = 0; i < rec.reports && i < MAX_REPORTS; i++)
+    {
+        assert_true(rec.index[i] >= last_index);
+        assert_true(rec.percent[i] >= 0 && rec.percent[i] <= 100);
+        if (i) assert_true(rec.percent[i] >= rec.percent[i - 1]);
+        last_index = rec.index[i];
+    }
+    assert_int_equal(100, rec.percent[rec.reports - 1]);
+    assert_int_equal(2, rec.index[rec.reports - 1]);
+
+    assert_result(result, S_OK, orcSucceeded);
+    for (i = 0; i < 3; i++) assert_update_result(result, i, S_OK);
+    IDownloadResult_Release(result);
+    result = (void *)1;
+    assert_hr(WU_E_INVALID_OPERATION, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_null(result);
+
+    /* the final snapshot */
+    assert_hr(S_OK, IDownloadJob_GetProgress(job, &progress));
+    assert_hr(S_OK, IDownloadProgress_get_PercentComplete(progress, &value));
+    assert_int_equal(100, value);
+    assert_hr(S_OK, IDownloadProgress_get_CurrentUpdateIndex(progress, &value));
+    assert_int_equal(2, value);
+    assert_hr(S_OK, IDownloadProgress_get_CurrentUpdatePercentComplete(progress, &value));
+    assert_int_equal(100, value);
+    assert_hr(S_OK, IDownloadProgress_get_CurrentUpdateDownloadPhase(progress, &phase));
+    assert_int_equal(dphVerifying, phase);
+    total = strlen("content served over http for the async download") + strlen("second update, a file URL") + 3;
+    assert_hr(S_OK, IDownloadProgress_get_TotalBytesToDownload(progress, &bytes));
+    assert_int_equal(total, decimal_value(bytes));
+    assert_hr(S_OK, IDownloadProgress_get_TotalBytesDownloaded(progress, &bytes));
+    assert_int_equal(total, decimal_value(bytes));
+    assert_hr(S_OK, IDownloadProgress_get_CurrentUpdateBytesToDownload(progress, &bytes));
+    assert_int_equal(3, decimal_value(bytes));
+    assert_hr(S_OK, IDownloadProgress_get_CurrentUpdateBytesDownloaded(progress, &bytes));
+    assert_int_equal(3, decimal_value(bytes));
+    assert_hr(S_OK, IDownloadProgress_GetUpdateResult(progress, 1, &update_result));
+    assert_hr(S_OK, IUpdateDownloadResult_get_ResultCode(update_result, &code));
+    assert_int_equal(orcSucceeded, code);
+    IUpdateDownloadResult_Release(update_result);
+    update_result = (void *)1;
+    assert_hr(WU_E_INVALIDINDEX, IDownloadProgress_GetUpdateResult(progress, 3, &update_result));
+    assert_null(update_result);
+    IDownloadProgress_Release(progress);
+
+    for (i = 0; i < 3; i++)
+    {
+        update = item(updates, i);
+        assert_true(is_downloaded(update));
+        IUpdate_Release(update);
+    }
+    IDownloadJob_Release(job);
+    recorder_done(&rec);
+    IUpdateDownloader_Release(other);
+    IUpdateDownloader_Release(downloader);
+    IUpdateCollection_Release(updates);
+    free_packages(packages);
+}
+
+static void no_progress_callback_and_polling(void **state)
+{
+    struct test_package packages[3];
+    IUpdateCollection *updates = three_updates(packages);
+    IUpdateDownloader *downloader = downloader_for(updates);
+    IDownloadResult *result = NULL;
+    IDownloadProgress *progress;
+    IDownloadJob *job = NULL;
+    struct recorder rec;
+    VARIANT none, got;
+    LONG value, last = 0;
+    int polls = 0;
+    VARIANT_BOOL done = VARIANT_FALSE;
+    IUpdate *update;
+
+    (void)state;
+    recorder_init(&rec);
+    VariantInit(&none);
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, NULL, (IUnknown *)&rec.completed_iface, none, &job));
+    VariantInit(&got);
+    assert_hr(S_OK, IDownloadJob_get_AsyncState(job, &got));
+    assert_int_equal(VT_EMPTY, V_VT(&got));
+    while (polls++ < 3000)
+    {
+        progress = NULL;
+        assert_hr(S_OK, IDownloadJob_get_IsCompleted(job, &done));
+        assert_hr(S_OK, IDownloadJob_GetProgress(job, &progress));
+        assert_hr(S_OK, IDownloadProgress_get_PercentComplete(progress, &value));
+        assert_true(value >= last && value <= 100);
+        last = value;
+        IDownloadProgress_Release(progress);
+        if (done == VARIANT_TRUE) break;
+        Sleep(5);
+    }
+    assert_true(done == VARIANT_TRUE);
+    assert_int_equal(100, last);
+    assert_hr(S_OK, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_hr(S_OK, IDownloadJob_CleanUp(job));
+    assert_int_equal(1, rec.completed_calls);
+    assert_int_equal(0, rec.reports);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    update = item(updates, 2);
+    assert_true(is_downloaded(update));
+    IUpdate_Release(update);
+    IDownloadJob_Release(job);
+    recorder_done(&rec);
+    IUpdateDownloader_Release(downloader);
+    IUpdateCollection_Release(updates);
+    free_packages(packages);
+}
+
+/* The first progress report asks for the abort: the update under way ends,
+ * the later ones are orcAborted and stay not downloaded. */
+static void request_abort(void **state)
+{
+    struct test_package packages[3];
+    IUpdateCollection *updates = three_updates(packages);
+    IUpdateDownloader *downloader = downloader_for(updates);
+    IDownloadResult *result = NULL;
+    IUpdateDownloadResult *update_result;
+    IDownloadJob *job = NULL;
+    OperationResultCode code;
+    struct recorder rec;
+    VARIANT none;
+    LONG hr;
+    IUpdate *update;
+    int i;
+
+    (void)state;
+    recorder_init(&rec);
+    rec.abort_on_first = TRUE;
+    VariantInit(&none);
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, (IUnknown *)&rec.progress_iface, NULL, none, &job));
+    assert_true(wait_completed(job));
+    assert_hr(S_OK, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_hr(S_OK, IDownloadJob_CleanUp(job));
+    assert_int_equal(0, rec.completed_calls);
+    assert_result(result, S_OK, orcAborted);
+    assert_update_result(result, 0, S_OK);
+    for (i = 1; i < 3; i++)
+    {
+        assert_hr(S_OK, IDownloadResult_GetUpdateResult(result, i, &update_result));
+        assert_hr(S_OK, IUpdateDownloadResult_get_ResultCode(update_result, &code));
+        assert_int_equal(orcAborted, code);
+        assert_hr(S_OK, IUpdateDownloadResult_get_HResult(update_result, &hr));
+        assert_hr(E_ABORT, hr);
+        IUpdateDownloadResult_Release(update_result);
+        update = item(updates, i);
+        assert_false(is_downloaded(update));
+        IUpdate_Release(update);
+    }
+    assert_int_equal(100, rec.percent[rec.reports - 1]);
+    IDownloadResult_Release(result);
+    IDownloadJob_Release(job);
+    recorder_done(&rec);
+    IUpdateDownloader_Release(downloader);
+    IUpdateCollection_Release(updates);
+    free_packages(packages);
+}
+
+/* The snapshot does not follow later changes of the downloader's collection. */
+static void updates_are_a_snapshot(void **state)
+{
+    struct test_package packages[3];
+    IUpdateCollection *found = three_updates(packages), *updates = NULL, *job_updates = NULL;
+    IUpdateDownloader *downloader;
+    IDownloadResult *result = NULL;
+    IDownloadJob *job = NULL;
+    VARIANT none;
+    LONG count = 0;
+
+    (void)state;
+    assert_hr(S_OK, IUpdateCollection_Copy(found, &updates));
+    IUpdateCollection_Release(found);
+    downloader = downloader_for(updates);
+    VariantInit(&none);
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, NULL, NULL, none, &job));
+    assert_hr(S_OK, IUpdateCollection_RemoveAt(updates, 0));
+    assert_hr(S_OK, IDownloadJob_get_Updates(job, &job_updates));
+    assert_hr(S_OK, IUpdateCollection_get_Count(job_updates, &count));
+    assert_int_equal(3, count);
+    IUpdateCollection_Release(job_updates);
+    assert_hr(S_OK, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    assert_hr(S_OK, IDownloadJob_CleanUp(job));
+    IDownloadJob_Release(job);
+    IUpdateDownloader_Release(downloader);
+    IUpdateCollection_Release(updates);
+    free_packages(packages);
+}
+
+static BOOL read_port(const char *variable, unsigned int *out)
+{
+    const char *name = getenv(variable);
+    char text[16] = { 0 };
+    FILE *file;
+
+    *out = 0;
+    if (!name || !(file = fopen(name, "r"))) return FALSE;
+    if (fgets(text, sizeof(text), file)) *out = strtoul(text, NULL, 10);
+    fclose(file);
+    return *out > 0 && *out < 65536;
+}
+
+/* No services and no cache from an earlier run (the prefix outlives it, and
+ * Wine hands out the same process IDs again). */
+static void start_clean(void)
+{
+    SHFILEOPSTRUCTW op = { 0 };
+    WCHAR folder[MAX_PATH + 1] = { 0 };
+
+    reg_delete_tree(L"Software\\OpenWUA");
+    cache_folder(NULL, folder);
+    op.wFunc = FO_DELETE;
+    op.pFrom = folder;
+    op.fFlags = FOF_NO_UI;
+    SHFileOperationW(&op);
+    if (exists(folder)) fprintf(stderr, "cannot empty %ls\n", folder);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] =
+    {
+        LEAK_CHECKED(begin_without_updates_fails),
+        LEAK_CHECKED(typed_callbacks_and_progress),
+        LEAK_CHECKED(no_progress_callback_and_polling),
+        LEAK_CHECKED(request_abort),
+        LEAK_CHECKED(updates_are_a_snapshot),
+    };
+    const char *root = getenv("OPENWUA_HTTP_ROOT"), *log = getenv("OPENWUA_HTTP_LOG");
+    WCHAR base[MAX_PATH];
+
+    if (!read_port("OPENWUA_HTTP_PORT_FILE", &port) || !root || !log)
+    {
+        fprintf(stderr, "no fixture server: OPENWUA_HTTP_PORT_FILE, OPENWUA_HTTP_ROOT and OPENWUA_HTTP_LOG come from ctest\n");
+        return 1;
+    }
+    MultiByteToWideChar(CP_ACP, 0, root, -1, http_root, ARRAYSIZE(http_root));
+    MultiByteToWideChar(CP_ACP, 0, log, -1, http_log, ARRAYSIZE(http_log));
+    GetTempPathW(ARRAYSIZE(base), base);
+    swprintf(work, ARRAYSIZE(work), L"%lsopenwua-download-async-test-%lu", base, GetCurrentProcessId());
+    CreateDirectoryW(work, NULL);
+    start_clean();
+    return RUN_TESTS(tests);
+}
