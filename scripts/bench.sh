@@ -8,6 +8,7 @@ prefix="$BUILD_DIR/wineprefix"
 "$top/scripts/wine-install.sh" install "$prefix" "$BUILD_DIR/src/wuapi.dll" >/dev/null
 run() { WINEPREFIX="$prefix" WINEDEBUG=-all wine "$@"; }
 run "$BUILD_DIR/bench/bench_dispatch.exe"
+run "$BUILD_DIR/bench/bench_jobs.exe"
 hp="$BUILD_DIR/tests/catalog-samples/HpCatalogForSms.xml"
 if [ -f "$hp" ]; then
   run "$BUILD_DIR/bench/bench_search.exe" "Z:$hp"

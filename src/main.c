@@ -6,6 +6,7 @@
  */
 #include "private.h"
 #include "classes.h"
+#include "download.h"
 
 HINSTANCE wuapi_instance;
 static LONG live_objects;
@@ -121,6 +122,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         if (!reserved)
         {
             store_release_all();
+            download_release_all();
             dispatch_release_all();
         }
         break;
