@@ -8,7 +8,7 @@ packages=(
   cmake ninja-build make python3
   gcc-mingw-w64-x86-64 mingw-w64-tools
   libwine-dev wine64 wine
-  msitools wixl gcab curl
+  msitools wixl gcab curl openssl
 )
 CMOCKA_VERSION=1.1.5-2.1
 CMOCKA_TARBALL=cmocka_1.1.5.orig.tar.xz
