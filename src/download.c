@@ -183,16 +183,29 @@ static HRESULT make_folder(const WCHAR *path)
     return error == ERROR_ALREADY_EXISTS ? S_OK : HRESULT_FROM_WIN32(error);
 }
 
+/* ProgramData, looked up once: the shell's lookup costs more than checking a cached file. */
+static WCHAR program_data[MAX_PATH];
+static HRESULT program_data_hr;
+static INIT_ONCE program_data_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK find_program_data(INIT_ONCE *once, void *param, void **context)
+{
+    (void)once; (void)param; (void)context;
+    program_data_hr = SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA | CSIDL_FLAG_CREATE, NULL, SHGFP_TYPE_CURRENT,
+                                       program_data);
+    return TRUE;
+}
+
 HRESULT download_folder(const GUID *update, BOOL create, WCHAR path[MAX_PATH])
 {
     static const WCHAR *const levels[] = { L"\\OpenWUA", L"\\Download", L"\\" };
-    WCHAR base[MAX_PATH];
+    const WCHAR *base = program_data;
     size_t used;
     HRESULT hr;
     int i;
 
-    hr = SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA | (create ? CSIDL_FLAG_CREATE : 0), NULL, SHGFP_TYPE_CURRENT, base);
-    if (FAILED(hr)) return hr;
+    InitOnceExecuteOnce(&program_data_once, find_program_data, NULL, NULL);
+    if (FAILED(program_data_hr)) return program_data_hr;
     if (wcslen(base) + 64 >= MAX_PATH) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
     wcscpy(path, base);
     for (i = 0; i < 3; i++)
@@ -268,7 +281,8 @@ HRESULT download_file(const GUID *update, const struct catalog_file *file, BOOL 
 
     *fetched = *removed = FALSE;
     if (!download_name_is_safe(file->name)) return WU_E_INVALID_FILE;
-    if (FAILED(hr = download_folder(update, TRUE, folder))) return hr;
+    /* Folders are made only when something is to be fetched: a cached file needs none. */
+    if (FAILED(hr = download_folder(update, FALSE, folder))) return hr;
     if (FAILED(hr = path_in(final, folder, file->name))) return hr;
 
     if (GetFileAttributesW(final) != INVALID_FILE_ATTRIBUTES)
@@ -279,6 +293,7 @@ HRESULT download_file(const GUID *update, const struct catalog_file *file, BOOL 
         if (!force && DeleteFileW(final)) *removed = TRUE;
     }
 
+    if (FAILED(hr = download_folder(update, TRUE, folder))) return hr;
     if (!GetTempFileNameW(folder, L"owd", 0, temp)) return file_error();
     hr = fetch_to(file, options, temp);
     if (SUCCEEDED(hr)) hr = download_verify(temp, file);
