@@ -25,6 +25,7 @@
 #include <wuerror.h>
 #include "openwua_wuapi.h"
 #include "catalog.h"
+#include "digest.h"
 #include "transport.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -1738,18 +1739,14 @@ static const BYTE name_namespace[16] =
 
 static HRESULT sha1(const BYTE *data, ULONG size, BYTE hash[20])
 {
-    BCRYPT_ALG_HANDLE algorithm;
     BCRYPT_HASH_HANDLE handle;
     NTSTATUS status;
 
-    if ((status = BCryptOpenAlgorithmProvider(&algorithm, BCRYPT_SHA1_ALGORITHM, NULL, 0)))
-        return HRESULT_FROM_NT(status);
-    if (!(status = BCryptCreateHash(algorithm, &handle, NULL, 0, NULL, 0, 0)))
+    if (!(status = digest_begin(DIGEST_SHA1, &handle)))
     {
         if (!(status = BCryptHashData(handle, (UCHAR *)data, size, 0))) status = BCryptFinishHash(handle, hash, 20, 0);
         BCryptDestroyHash(handle);
     }
-    BCryptCloseAlgorithmProvider(algorithm, 0);
     return status ? HRESULT_FROM_NT(status) : S_OK;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <wchar.h>
 #include "download.h"
+#include "digest.h"
 
 #define HASH_CHUNK 65536
 #define MAX_NAME 255
@@ -69,31 +70,6 @@ struct hashes
     BCRYPT_HASH_HANDLE hash[2];
 };
 
-/* Opening an algorithm provider costs far more than hashing a small file, and
- * one handle serves every thread: each is opened once per process. */
-static BCRYPT_ALG_HANDLE algorithms[2];
-static INIT_ONCE algorithms_once = INIT_ONCE_STATIC_INIT;
-
-static BOOL CALLBACK open_algorithms(INIT_ONCE *once, void *param, void **context)
-{
-    static const WCHAR *const names[2] = { BCRYPT_SHA1_ALGORITHM, BCRYPT_SHA256_ALGORITHM };
-    int i;
-
-    (void)once; (void)param; (void)context;
-    for (i = 0; i < 2; i++)
-        if (BCryptOpenAlgorithmProvider(&algorithms[i], names[i], NULL, 0)) algorithms[i] = NULL;
-    return TRUE;
-}
-
-void download_release_all(void)
-{
-    int i;
-
-    for (i = 0; i < 2; i++)
-        if (algorithms[i]) BCryptCloseAlgorithmProvider(algorithms[i], 0);
-    memset(algorithms, 0, sizeof(algorithms));
-}
-
 static void hashes_close(struct hashes *h)
 {
     int i;
@@ -108,12 +84,7 @@ static HRESULT hashes_open(struct hashes *h, BOOL sha256)
     int i;
 
     memset(h, 0, sizeof(*h));
-    InitOnceExecuteOnce(&algorithms_once, open_algorithms, NULL, NULL);
-    for (i = 0; i < (sha256 ? 2 : 1) && !status; i++)
-    {
-        if (!algorithms[i]) status = (NTSTATUS)0xc0000225; /* STATUS_NOT_FOUND */
-        else status = BCryptCreateHash(algorithms[i], &h->hash[i], NULL, 0, NULL, 0, 0);
-    }
+    for (i = 0; i < (sha256 ? 2 : 1) && !status; i++) status = digest_begin(i, &h->hash[i]);
     if (status) hashes_close(h);
     return nt_error(status);
 }

@@ -27,8 +27,6 @@ BOOL download_name_is_safe(const WCHAR *name);
  * WU_E_DM_INCORRECTFILEHASH when it does not; HRESULT_FROM_WIN32 when it
  * cannot be read. */
 HRESULT download_verify(const WCHAR *path, const struct catalog_file *file);
-/* Closes the hash providers (DLL unload). */
-void download_release_all(void);
 
 /* The update's cache folder, made as needed when create is TRUE. */
 HRESULT download_folder(const GUID *update, BOOL create, WCHAR path[MAX_PATH]);

@@ -798,8 +798,8 @@ struct downloader
 {
     IUpdateDownloader IUpdateDownloader_iface;
     LONG refs;
-    SRWLOCK lock;               /* guards client_id and updates */
-    BSTR client_id;             /* NULL until set */
+    SRWLOCK lock;               /* guards updates */
+    struct client_id client_id;
     BOOL forced;
     DownloadPriority priority;
     IUpdateCollection *updates;
@@ -839,7 +839,7 @@ static ULONG WINAPI downloader_Release(IUpdateDownloader *iface)
     if (!refs)
     {
         if (This->updates) IUpdateCollection_Release(This->updates);
-        SysFreeString(This->client_id);
+        client_id_free(&This->client_id);
         free(This);
         object_destroyed();
     }
@@ -851,24 +851,12 @@ DEFINE_IDISPATCH(downloader, IUpdateDownloader, downloader_type)
 /* "Unknown" until a client names itself. */
 static HRESULT WINAPI downloader_get_ClientApplicationID(IUpdateDownloader *iface, BSTR *out)
 {
-    struct downloader *This = impl_from_IUpdateDownloader(iface);
-    HRESULT hr;
-
-    AcquireSRWLockShared(&This->lock);
-    hr = return_bstr(This->client_id ? This->client_id : L"Unknown", out);
-    ReleaseSRWLockShared(&This->lock);
-    return hr;
+    return client_id_get(&impl_from_IUpdateDownloader(iface)->client_id, L"Unknown", out);
 }
 
 static HRESULT WINAPI downloader_put_ClientApplicationID(IUpdateDownloader *iface, BSTR value)
 {
-    struct downloader *This = impl_from_IUpdateDownloader(iface);
-    HRESULT hr;
-
-    AcquireSRWLockExclusive(&This->lock);
-    hr = bstr_copy(value, &This->client_id);
-    ReleaseSRWLockExclusive(&This->lock);
-    return hr;
+    return client_id_put(&impl_from_IUpdateDownloader(iface)->client_id, value);
 }
 
 static HRESULT WINAPI downloader_get_IsForced(IUpdateDownloader *iface, VARIANT_BOOL *out)

@@ -6,7 +6,7 @@
  */
 #include "private.h"
 #include "classes.h"
-#include "download.h"
+#include "digest.h"
 
 HINSTANCE wuapi_instance;
 static LONG live_objects;
@@ -122,7 +122,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
         if (!reserved)
         {
             store_release_all();
-            download_release_all();
+            digest_release_all();
             dispatch_release_all();
         }
         break;

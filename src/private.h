@@ -91,6 +91,16 @@ void guid_to_wua_string(const GUID *id, WCHAR text[37]);
 HRESULT return_guid(const GUID *id, BSTR *out);
 HRESULT guid_from_string(const WCHAR *text, GUID *out);
 
+/* A ClientApplicationID; all zero is a valid, unset one. */
+struct client_id
+{
+    SRWLOCK lock;
+    BSTR value;
+};
+HRESULT client_id_get(struct client_id *id, const WCHAR *unset, BSTR *out);
+HRESULT client_id_put(struct client_id *id, BSTR value);
+void client_id_free(struct client_id *id);
+
 /* --- persistent state in the registry (state.c); no COM in it --- */
 HRESULT state_get_dword(const WCHAR *subkey, const WCHAR *name, DWORD *value);
 HRESULT state_set_dword(const WCHAR *subkey, const WCHAR *name, DWORD value);
@@ -100,7 +110,6 @@ HRESULT state_delete_key(const WCHAR *subkey);
 HRESULT state_get_date(const WCHAR *subkey, const WCHAR *name, DATE *value);
 HRESULT state_set_date(const WCHAR *subkey, const WCHAR *name, DATE value);
 BOOL state_reboot_required(void);
-HRESULT state_set_reboot_required(BOOL required);
 extern const WCHAR state_key_openwua[];
 extern const WCHAR state_key_au[];
 extern const WCHAR state_key_au_policy[];

@@ -14,7 +14,6 @@
 static const WCHAR logical_ns[] = SDP_NS L"LogicalApplicabilityRules.xsd";
 static const WCHAR base_ns[] = SDP_NS L"BaseApplicabilityRules.xsd";
 static const WCHAR msi_ns[] = SDP_NS L"MsiApplicabilityRules.xsd";
-static const WCHAR driver_ns[] = SDP_NS L"Installers/WindowsDriver.xsd";
 
 struct rule_name
 {
@@ -161,12 +160,6 @@ static void release_value(const WCHAR *text)
         }
     }
     ReleaseSRWLockExclusive(&values_lock);
-}
-
-BOOL rule_is_rule_namespace(const WCHAR *namespace_uri)
-{
-    return namespace_uri && (!wcscmp(namespace_uri, logical_ns) || !wcscmp(namespace_uri, base_ns)
-                             || !wcscmp(namespace_uri, msi_ns) || !wcscmp(namespace_uri, driver_ns));
 }
 
 static WCHAR *copy_string(const WCHAR *s)

@@ -60,8 +60,6 @@ HRESULT rule_add_child(struct rule *rule, struct rule *child);   /* takes owners
 void rule_free(struct rule *rule);
 /* The attribute's value, or NULL. */
 const WCHAR *rule_attr(const struct rule *rule, const WCHAR *name);
-/* Whether an element of this namespace is a rule at all (lar:, bar:, msiar:, drv:). */
-BOOL rule_is_rule_namespace(const WCHAR *namespace_uri);
 
 /* A file as the file rules see it. */
 struct rule_file_info

@@ -354,9 +354,8 @@ struct searcher
 {
     IUpdateSearcher3 IUpdateSearcher3_iface;
     LONG refs;
-    SRWLOCK lock;
     BOOL can_upgrade_service;
-    BSTR client_id;
+    struct client_id client_id;
     BOOL include_superseded;
     ServerSelection server;
     BOOL has_service;
@@ -400,7 +399,7 @@ static ULONG WINAPI searcher_Release(IUpdateSearcher3 *iface)
 
     if (!refs)
     {
-        SysFreeString(This->client_id);
+        client_id_free(&This->client_id);
         free(This);
         object_destroyed();
     }
@@ -429,24 +428,12 @@ static HRESULT WINAPI searcher_put_CanAutomaticallyUpgradeService(IUpdateSearche
 /* [MS-UAMG]: a searcher's ClientApplicationID starts empty. */
 static HRESULT WINAPI searcher_get_ClientApplicationID(IUpdateSearcher3 *iface, BSTR *out)
 {
-    struct searcher *This = impl_from_IUpdateSearcher3(iface);
-    HRESULT hr;
-
-    AcquireSRWLockShared(&This->lock);
-    hr = return_bstr(This->client_id, out);
-    ReleaseSRWLockShared(&This->lock);
-    return hr;
+    return client_id_get(&impl_from_IUpdateSearcher3(iface)->client_id, L"", out);
 }
 
 static HRESULT WINAPI searcher_put_ClientApplicationID(IUpdateSearcher3 *iface, BSTR value)
 {
-    struct searcher *This = impl_from_IUpdateSearcher3(iface);
-    HRESULT hr;
-
-    AcquireSRWLockExclusive(&This->lock);
-    hr = bstr_copy(value, &This->client_id);
-    ReleaseSRWLockExclusive(&This->lock);
-    return hr;
+    return client_id_put(&impl_from_IUpdateSearcher3(iface)->client_id, value);
 }
 
 static HRESULT WINAPI searcher_get_IncludePotentiallySupersededUpdates(IUpdateSearcher3 *iface, VARIANT_BOOL *out)
@@ -746,7 +733,6 @@ HRESULT searcher_create(LCID locale, REFIID riid, void **obj)
     This->refs = 1;
     This->online = TRUE;
     This->locale = locale;
-    InitializeSRWLock(&This->lock);
     object_created();
     hr = IUpdateSearcher3_QueryInterface(&This->IUpdateSearcher3_iface, riid, obj);
     IUpdateSearcher3_Release(&This->IUpdateSearcher3_iface);

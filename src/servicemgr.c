@@ -392,8 +392,7 @@ struct service_manager
 {
     IUpdateServiceManager2 IUpdateServiceManager2_iface;
     LONG refs;
-    SRWLOCK lock;
-    BSTR client_id;
+    struct client_id client_id;
     GUID allowed_service;       /* SetOption("AllowedServiceID") */
     BOOL allow_warning_ui;      /* SetOption("AllowWarningUI") */
 };
@@ -431,7 +430,7 @@ static ULONG WINAPI manager_Release(IUpdateServiceManager2 *iface)
 
     if (!refs)
     {
-        SysFreeString(This->client_id);
+        client_id_free(&This->client_id);
         free(This);
         object_destroyed();
     }
@@ -612,24 +611,12 @@ static HRESULT WINAPI manager_SetOption(IUpdateServiceManager2 *iface, BSTR name
 
 static HRESULT WINAPI manager_get_ClientApplicationID(IUpdateServiceManager2 *iface, BSTR *out)
 {
-    struct service_manager *This = impl_from_IUpdateServiceManager2(iface);
-    HRESULT hr;
-
-    AcquireSRWLockShared(&This->lock);
-    hr = return_bstr(This->client_id ? This->client_id : L"Unknown", out);
-    ReleaseSRWLockShared(&This->lock);
-    return hr;
+    return client_id_get(&impl_from_IUpdateServiceManager2(iface)->client_id, L"Unknown", out);
 }
 
 static HRESULT WINAPI manager_put_ClientApplicationID(IUpdateServiceManager2 *iface, BSTR value)
 {
-    struct service_manager *This = impl_from_IUpdateServiceManager2(iface);
-    HRESULT hr;
-
-    AcquireSRWLockExclusive(&This->lock);
-    hr = bstr_copy(value, &This->client_id);
-    ReleaseSRWLockExclusive(&This->lock);
-    return hr;
+    return client_id_put(&impl_from_IUpdateServiceManager2(iface)->client_id, value);
 }
 
 static HRESULT WINAPI manager_QueryServiceRegistration(IUpdateServiceManager2 *iface, BSTR id,
@@ -703,7 +690,6 @@ HRESULT service_manager_create(REFIID riid, void **obj)
     if (!(This = calloc(1, sizeof(*This)))) return E_OUTOFMEMORY;
     This->IUpdateServiceManager2_iface.lpVtbl = &manager_vtbl;
     This->refs = 1;
-    InitializeSRWLock(&This->lock);
     object_created();
     hr = IUpdateServiceManager2_QueryInterface(&This->IUpdateServiceManager2_iface, riid, obj);
     IUpdateServiceManager2_Release(&This->IUpdateServiceManager2_iface);

@@ -11,7 +11,7 @@ struct update_session
     IUpdateSession3 IUpdateSession3_iface;
     LONG refs;
     SRWLOCK lock;
-    BSTR client_id;             /* NULL until set: reads as "Unknown" */
+    struct client_id client_id;
     IWebProxy *proxy;           /* NULL: the default, system proxy settings */
     LCID locale;
 };
@@ -50,7 +50,7 @@ static ULONG WINAPI update_session_Release(IUpdateSession3 *iface)
 
     if (!refs)
     {
-        SysFreeString(This->client_id);
+        client_id_free(&This->client_id);
         if (This->proxy) IWebProxy_Release(This->proxy);
         free(This);
         object_destroyed();
@@ -62,24 +62,12 @@ DEFINE_IDISPATCH(update_session, IUpdateSession3, update_session_type)
 
 static HRESULT WINAPI update_session_get_ClientApplicationID(IUpdateSession3 *iface, BSTR *out)
 {
-    struct update_session *This = impl_from_IUpdateSession3(iface);
-    HRESULT hr;
-
-    AcquireSRWLockShared(&This->lock);
-    hr = return_bstr(This->client_id ? This->client_id : L"Unknown", out);
-    ReleaseSRWLockShared(&This->lock);
-    return hr;
+    return client_id_get(&impl_from_IUpdateSession3(iface)->client_id, L"Unknown", out);
 }
 
 static HRESULT WINAPI update_session_put_ClientApplicationID(IUpdateSession3 *iface, BSTR value)
 {
-    struct update_session *This = impl_from_IUpdateSession3(iface);
-    HRESULT hr;
-
-    AcquireSRWLockExclusive(&This->lock);
-    hr = bstr_copy(value, &This->client_id);
-    ReleaseSRWLockExclusive(&This->lock);
-    return hr;
+    return client_id_put(&impl_from_IUpdateSession3(iface)->client_id, value);
 }
 
 /* Sessions made in this process are never read-only; only remote ones would be. */

@@ -89,21 +89,6 @@ BOOL state_reboot_required(void)
     return TRUE;
 }
 
-HRESULT state_set_reboot_required(BOOL required)
-{
-    HKEY key;
-    LSTATUS status;
-
-    if (!required)
-    {
-        status = RegDeleteTreeW(HKEY_LOCAL_MACHINE, reboot_key);
-        return status == ERROR_FILE_NOT_FOUND ? S_OK : HRESULT_FROM_WIN32(status);
-    }
-    status = RegCreateKeyExW(HKEY_LOCAL_MACHINE, reboot_key, 0, NULL, 0, KEY_WRITE, NULL, &key, NULL);
-    if (!status) RegCloseKey(key);
-    return HRESULT_FROM_WIN32(status);
-}
-
 HRESULT state_set_string(const WCHAR *subkey, const WCHAR *name, const WCHAR *value)
 {
     /* HRESULT_FROM_WIN32 is a macro that evaluates its argument twice: call first. */

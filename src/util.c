@@ -64,3 +64,31 @@ HRESULT guid_from_string(const WCHAR *text, GUID *out)
     else return E_INVALIDARG;
     return FAILED(CLSIDFromString(braced, out)) ? E_INVALIDARG : S_OK;
 }
+
+/* ClientApplicationID, kept by the session, searcher, downloader and service
+ * manager alike: reads as unset (their documented default) until it is put. */
+HRESULT client_id_get(struct client_id *id, const WCHAR *unset, BSTR *out)
+{
+    HRESULT hr;
+
+    AcquireSRWLockShared(&id->lock);
+    hr = return_bstr(id->value ? id->value : unset, out);
+    ReleaseSRWLockShared(&id->lock);
+    return hr;
+}
+
+HRESULT client_id_put(struct client_id *id, BSTR value)
+{
+    HRESULT hr;
+
+    AcquireSRWLockExclusive(&id->lock);
+    hr = bstr_copy(value, &id->value);
+    ReleaseSRWLockExclusive(&id->lock);
+    return hr;
+}
+
+void client_id_free(struct client_id *id)
+{
+    SysFreeString(id->value);
+    id->value = NULL;
+}
