@@ -53,4 +53,13 @@ HRESULT history_read(LONG start, LONG count, struct history_entry **entries, LON
 
 void history_free_entries(struct history_entry *entries, LONG count);
 
+/* Records one install (operation 1) or uninstall (2) attempt of the update
+ * that record stands for, taking the title, description, support URL,
+ * uninstallation notes and steps, categories, revision and service from its
+ * package and the date from the clock.  unmapped_result is the installer's
+ * own exit code (0 when it never ran). */
+struct update_record;
+HRESULT history_record(struct update_record *record, LONG operation, LONG result_code, HRESULT hr,
+                       LONG unmapped_result, const WCHAR *client_id);
+
 #endif
