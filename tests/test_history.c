@@ -543,6 +543,302 @@ static void killed_writers_leave_whole_entries(void **state)
     assert_int_equal(0, count_files(L"*.tmp"));
 }
 
+/* --- QueryHistory and the entry objects --- */
+
+static void assert_bstr(const WCHAR *expected, BSTR value)
+{
+    if (wcscmp(expected, value ? value : L"")) fail_msg("got \"%ls\", expected \"%ls\"", value, expected);
+    SysFreeString(value);
+}
+
+static void guid_text(const GUID *id, WCHAR text[37])
+{
+    swprintf(text, 37, L"%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", (unsigned long)id->Data1, id->Data2,
+             id->Data3, id->Data4[0], id->Data4[1], id->Data4[2], id->Data4[3], id->Data4[4], id->Data4[5],
+             id->Data4[6], id->Data4[7]);
+}
+
+static LONG collection_count(IUpdateHistoryEntryCollection *coll)
+{
+    LONG count = -1;
+
+    assert_hr(S_OK, IUpdateHistoryEntryCollection_get_Count(coll, &count));
+    return count;
+}
+
+/* The title of item index, checked against the sample (tag, n). */
+static void assert_item(IUpdateHistoryEntryCollection *coll, LONG index, DWORD tag, LONG n)
+{
+    IUpdateHistoryEntry *item;
+    struct sample s;
+    BSTR title;
+    LONG revision;
+    IUpdateIdentity *identity;
+
+    make_sample(&s, tag, n);
+    assert_hr(S_OK, IUpdateHistoryEntryCollection_get_Item(coll, index, &item));
+    assert_hr(S_OK, IUpdateHistoryEntry_get_Title(item, &title));
+    assert_bstr(s.title, title);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_UpdateIdentity(item, &identity));
+    assert_hr(S_OK, IUpdateIdentity_get_RevisionNumber(identity, &revision));
+    assert_int_equal(n, revision);
+    IUpdateIdentity_Release(identity);
+    IUpdateHistoryEntry_Release(item);
+}
+
+static void searcher_history_edge_cases(void **state)
+{
+    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
+    IUpdateHistoryEntryCollection *coll = (void *)1;
+    LONG total = -1, i;
+
+    (void)state;
+    clear_history();
+    assert_hr(S_OK, IUpdateSearcher_GetTotalHistoryCount(searcher, &total));
+    assert_int_equal(0, total);
+    /* real Windows: QueryHistory(0, 0) fails, and clients know it */
+    assert_hr(WU_E_INVALIDINDEX, IUpdateSearcher_QueryHistory(searcher, 0, 0, &coll));
+    assert_null(coll);
+    assert_hr(WU_E_INVALIDINDEX, IUpdateSearcher_QueryHistory(searcher, -1, 1, &coll));
+    assert_hr(WU_E_INVALIDINDEX, IUpdateSearcher_QueryHistory(searcher, 0, -5, &coll));
+    assert_hr(E_POINTER, IUpdateSearcher_QueryHistory(searcher, 0, 1, NULL));
+    assert_hr(E_POINTER, IUpdateSearcher_GetTotalHistoryCount(searcher, NULL));
+    assert_hr(S_OK, IUpdateSearcher_QueryHistory(searcher, 0, 1, &coll));
+    assert_int_equal(0, collection_count(coll));
+    IUpdateHistoryEntryCollection_Release(coll);
+
+    for (i = 0; i < 3; i++) append_sample(20, i);
+    assert_hr(S_OK, IUpdateSearcher_GetTotalHistoryCount(searcher, &total));
+    assert_int_equal(3, total);
+    assert_hr(S_OK, IUpdateSearcher_QueryHistory(searcher, 0, 100, &coll));
+    assert_int_equal(3, collection_count(coll));
+    for (i = 0; i < 3; i++) assert_item(coll, i, 20, 2 - i);
+    IUpdateHistoryEntryCollection_Release(coll);
+    /* Get-WUHistory pages one at a time until Count is 0 */
+    for (i = 0; i < 4; i++)
+    {
+        assert_hr(S_OK, IUpdateSearcher_QueryHistory(searcher, i, 1, &coll));
+        assert_int_equal(i < 3 ? 1 : 0, collection_count(coll));
+        if (i < 3) assert_item(coll, 0, 20, 2 - i);
+        IUpdateHistoryEntryCollection_Release(coll);
+    }
+    assert_hr(S_OK, IUpdateSearcher_QueryHistory(searcher, 1000, 1, &coll));
+    assert_int_equal(0, collection_count(coll));
+    IUpdateHistoryEntryCollection_Release(coll);
+    assert_hr(WU_E_INVALIDINDEX, IUpdateSearcher_QueryHistory(searcher, 0, 0, &coll));
+    IUpdateSearcher_Release(searcher);
+}
+
+static void entry_members_read_back(void **state)
+{
+    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
+    IUpdateHistoryEntryCollection *coll;
+    IUpdateHistoryEntry2 *entry;
+    IUpdateHistoryEntry *item;
+    IUpdateIdentity *identity;
+    IStringCollection *steps;
+    ICategoryCollection *categories;
+    ICategory *category;
+    IUnknown *unknown;
+    IEnumVARIANT *enumerator;
+    UpdateOperation operation;
+    OperationResultCode result;
+    ServerSelection server;
+    VARIANT v;
+    WCHAR text[37];
+    struct sample s;
+    LONG value, count;
+    DATE date;
+    BSTR bstr;
+
+    (void)state;
+    clear_history();
+    make_sample(&s, 30, 302);      /* operation 1, result 2, two steps, two categories */
+    assert_hr(S_OK, history_append(&s.entry));
+    assert_hr(S_OK, IUpdateSearcher_QueryHistory(searcher, 0, 1, &coll));
+    assert_hr(S_OK, IUpdateHistoryEntryCollection_get_Item(coll, 0, &item));
+    assert_hr(S_OK, IUpdateHistoryEntry_QueryInterface(item, &IID_IUpdateHistoryEntry2, (void **)&entry));
+
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_Operation(entry, &operation));
+    assert_int_equal(uoInstallation, operation);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_ResultCode(entry, &result));
+    assert_int_equal(orcSucceeded, result);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_HResult(entry, &value));
+    assert_int_equal(302 * 7, value);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_Date(entry, &date));
+    assert_true(date == s.entry.date);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_UpdateIdentity(entry, &identity));
+    assert_hr(S_OK, IUpdateIdentity_get_UpdateID(identity, &bstr));
+    guid_text(&s.entry.update_id, text);
+    assert_bstr(text, bstr);
+    IUpdateIdentity_Release(identity);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_Title(entry, &bstr));
+    assert_bstr(s.title, bstr);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_Description(entry, &bstr));
+    assert_bstr(s.description, bstr);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_UnmappedResultCode(entry, &value));
+    assert_int_equal(30, value);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_ClientApplicationID(entry, &bstr));
+    assert_bstr(L"client-302", bstr);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_ServerSelection(entry, &server));
+    assert_int_equal(ssWindowsUpdate, server);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_ServiceID(entry, &bstr));
+    guid_text(&s.entry.service_id, text);
+    assert_bstr(text, bstr);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_UninstallationNotes(entry, &bstr));
+    assert_bstr(L"notes 302", bstr);
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_SupportUrl(entry, &bstr));
+    assert_bstr(L"https://example.com/kb/302", bstr);
+
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_UninstallationSteps(entry, &steps));
+    assert_hr(S_OK, IStringCollection_get_Count(steps, &count));
+    assert_int_equal(2, count);
+    assert_hr(S_OK, IStringCollection_get_Item(steps, 1, &bstr));
+    assert_bstr(L"step 303", bstr);
+    bstr = SysAllocString(L"x");
+    assert_hr(WU_E_NOT_SUPPORTED, IStringCollection_Add(steps, bstr, &value));
+    SysFreeString(bstr);
+    IStringCollection_Release(steps);
+
+    assert_hr(S_OK, IUpdateHistoryEntry2_get_Categories(entry, &categories));
+    assert_hr(S_OK, ICategoryCollection_get_Count(categories, &count));
+    assert_int_equal(2, count);
+    assert_hr(S_OK, ICategoryCollection_get_Item(categories, 1, &category));
+    assert_hr(S_OK, ICategory_get_Name(category, &bstr));
+    assert_bstr(L"Cat 1", bstr);
+    assert_hr(S_OK, ICategory_get_Type(category, &bstr));
+    assert_bstr(L"Product", bstr);
+    assert_hr(S_OK, ICategory_get_CategoryID(category, &bstr));
+    guid_text(&s.categories[1], text);
+    assert_bstr(text, bstr);
+    ICategory_Release(category);
+    ICategoryCollection_Release(categories);
+
+    assert_hr(E_POINTER, IUpdateHistoryEntry2_get_Title(entry, NULL));
+    assert_hr(E_POINTER, IUpdateHistoryEntry2_get_Date(entry, NULL));
+    assert_hr(E_POINTER, IUpdateHistoryEntry2_get_Categories(entry, NULL));
+    IUpdateHistoryEntry2_Release(entry);
+    IUpdateHistoryEntry_Release(item);
+
+    /* the collection: bounds, enumeration */
+    item = (void *)1;
+    assert_hr(WU_E_INVALIDINDEX, IUpdateHistoryEntryCollection_get_Item(coll, 1, &item));
+    assert_null(item);
+    assert_hr(WU_E_INVALIDINDEX, IUpdateHistoryEntryCollection_get_Item(coll, -1, &item));
+    assert_hr(S_OK, IUpdateHistoryEntryCollection_get__NewEnum(coll, &unknown));
+    assert_hr(S_OK, IUnknown_QueryInterface(unknown, &IID_IEnumVARIANT, (void **)&enumerator));
+    VariantInit(&v);
+    assert_hr(S_OK, IEnumVARIANT_Next(enumerator, 1, &v, NULL));
+    assert_int_equal(VT_DISPATCH, V_VT(&v));
+    VariantClear(&v);
+    assert_hr(S_FALSE, IEnumVARIANT_Next(enumerator, 1, &v, NULL));
+    IEnumVARIANT_Release(enumerator);
+    IUnknown_Release(unknown);
+    IUpdateHistoryEntryCollection_Release(coll);
+    IUpdateSearcher_Release(searcher);
+}
+
+static void session_history_takes_an_update_id(void **state)
+{
+    IUpdateSession3 *session = create(&CLSID_UpdateSession, &IID_IUpdateSession3);
+    static const WCHAR *const bad[] =
+    {
+        L"IsInstalled=1", L"UpdateID", L"UpdateID=", L"UpdateID='nonsense'", L"UpdateID = '00000014-0001-0000-0000-000000000000",
+        L"UpdateID='00000014-0001-0000-0000-000000000000' and UpdateID='00000014-0002-0000-0000-000000000000'",
+        L"UpdateID!='00000014-0001-0000-0000-000000000000'", L"RevisionNumber=1", L"UpdateIDs='00000014-0001-0000-0000-000000000000'",
+    };
+    IUpdateHistoryEntryCollection *coll = (void *)1;
+    BSTR criteria;
+    size_t i;
+
+    (void)state;
+    clear_history();
+    criteria = SysAllocString(L"");
+    assert_hr(S_OK, IUpdateSession3_QueryHistory(session, criteria, 0, 100, &coll));
+    assert_int_equal(0, collection_count(coll));   /* no history: empty, not an error */
+    IUpdateHistoryEntryCollection_Release(coll);
+    SysFreeString(criteria);
+
+    for (i = 0; i < 4; i++) append_sample(20, i % 2);       /* update IDs 00000014-0000 and -0001, twice each */
+    assert_hr(S_OK, IUpdateSession3_QueryHistory(session, NULL, 0, 100, &coll));
+    assert_int_equal(4, collection_count(coll));
+    IUpdateHistoryEntryCollection_Release(coll);
+
+    criteria = SysAllocString(L"  updateid = '{00000014-0001-0000-0000-000000000000}' ");
+    assert_hr(S_OK, IUpdateSession3_QueryHistory(session, criteria, 0, 100, &coll));
+    assert_int_equal(2, collection_count(coll));
+    assert_item(coll, 0, 20, 1);
+    assert_item(coll, 1, 20, 1);
+    IUpdateHistoryEntryCollection_Release(coll);
+    assert_hr(S_OK, IUpdateSession3_QueryHistory(session, criteria, 1, 1, &coll));
+    assert_int_equal(1, collection_count(coll));
+    IUpdateHistoryEntryCollection_Release(coll);
+    assert_hr(S_OK, IUpdateSession3_QueryHistory(session, criteria, 2, 1, &coll));
+    assert_int_equal(0, collection_count(coll));
+    IUpdateHistoryEntryCollection_Release(coll);
+    assert_hr(WU_E_INVALIDINDEX, IUpdateSession3_QueryHistory(session, criteria, 0, 0, &coll));
+    assert_hr(WU_E_INVALIDINDEX, IUpdateSession3_QueryHistory(session, criteria, -1, 1, &coll));
+    assert_hr(E_POINTER, IUpdateSession3_QueryHistory(session, criteria, 0, 1, NULL));
+    SysFreeString(criteria);
+
+    criteria = SysAllocString(L"UpdateID='00000014-0009-0000-0000-000000000000'");
+    assert_hr(S_OK, IUpdateSession3_QueryHistory(session, criteria, 0, 1, &coll));
+    assert_int_equal(0, collection_count(coll));
+    IUpdateHistoryEntryCollection_Release(coll);
+    SysFreeString(criteria);
+
+    for (i = 0; i < ARRAYSIZE(bad); i++)
+    {
+        coll = (void *)1;
+        criteria = SysAllocString(bad[i]);
+        if (IUpdateSession3_QueryHistory(session, criteria, 0, 1, &coll) != WU_E_INVALID_CRITERIA)
+            fail_msg("\"%ls\" was taken", bad[i]);
+        assert_null(coll);
+        SysFreeString(criteria);
+    }
+    /* a NUL inside: not what it seems */
+    criteria = SysAllocStringLen(L"UpdateID='00000014-0001-0000-0000-000000000000'\0x", 50);
+    assert_hr(WU_E_INVALID_CRITERIA, IUpdateSession3_QueryHistory(session, criteria, 0, 1, &coll));
+    SysFreeString(criteria);
+    IUpdateSession3_Release(session);
+}
+
+static void history_through_idispatch(void **state)
+{
+    IDispatch *searcher = create(&CLSID_UpdateSearcher, &IID_IDispatch);
+    VARIANT result, args[2], item, value;
+    EXCEPINFO excep;
+
+    (void)state;
+    clear_history();
+    append_sample(40, 5);
+    args[0] = var_i4(0);
+    args[1] = var_i4(0);
+    memset(&excep, 0, sizeof(excep));
+    assert_hr(DISP_E_EXCEPTION, invoke(searcher, L"QueryHistory", DISPATCH_METHOD, &result, &excep, 2, args));
+    assert_hr(WU_E_INVALIDINDEX, excep.scode);
+    args[1] = var_i4(5);
+    assert_hr(S_OK, invoke(searcher, L"QueryHistory", DISPATCH_METHOD, &result, NULL, 2, args));
+    assert_int_equal(VT_DISPATCH, V_VT(&result));
+    args[0] = var_i4(0);
+    assert_hr(S_OK, invoke(V_DISPATCH(&result), L"Item", DISPATCH_PROPERTYGET, &item, NULL, 1, args));
+    assert_int_equal(VT_DISPATCH, V_VT(&item));
+    assert_hr(S_OK, get_property(V_DISPATCH(&item), L"Date", &value));
+    assert_int_equal(VT_DATE, V_VT(&value));
+    assert_hr(S_OK, get_property(V_DISPATCH(&item), L"Categories", &value));
+    assert_int_equal(VT_DISPATCH, V_VT(&value));
+    VariantClear(&value);
+    assert_hr(S_OK, get_property(V_DISPATCH(&item), L"Operation", &value));
+    assert_int_equal(VT_I4, V_VT(&value));
+    assert_int_equal(uoUninstallation, V_I4(&value));
+    VariantClear(&item);
+    VariantClear(&result);
+    assert_hr(S_OK, invoke(searcher, L"GetTotalHistoryCount", DISPATCH_METHOD | DISPATCH_PROPERTYGET, &result, NULL,
+                           0, NULL));
+    assert_int_equal(1, V_I4(&result));
+    IDispatch_Release(searcher);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] =
@@ -556,6 +852,10 @@ int main(int argc, char **argv)
         LEAK_CHECKED(bad_input_changes_nothing),
         LEAK_CHECKED(torn_and_foreign_files_are_ignored),
         LEAK_CHECKED(killed_writers_leave_whole_entries),
+        LEAK_CHECKED(searcher_history_edge_cases),
+        LEAK_CHECKED(entry_members_read_back),
+        LEAK_CHECKED(session_history_takes_an_update_id),
+        LEAK_CHECKED(history_through_idispatch),
     };
     int failed;
 
