@@ -839,6 +839,21 @@ static void history_through_idispatch(void **state)
     IDispatch_Release(searcher);
 }
 
+/* For tests/scripts/history.vbs: an empty history, then count entries (tag 50). */
+static int seed(LONG count)
+{
+    struct sample s;
+    LONG n;
+
+    clear_history();
+    for (n = 0; n < count; n++)
+    {
+        make_sample(&s, 50, n);
+        if (FAILED(history_append(&s.entry))) return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] =
@@ -859,6 +874,7 @@ int main(int argc, char **argv)
     };
     int failed;
 
+    if (argc > 2 && !strcmp(argv[1], "--seed")) return seed(atol(argv[2]));
     if (argc > 3 && !strcmp(argv[1], "--append-loop")) return child_append_loop(strtoul(argv[2], NULL, 0), atol(argv[3]));
     failed = RUN_TESTS(tests);
     clear_history();
