@@ -200,10 +200,14 @@ static BOOL has_form(const struct dispatch_type *type, DISPID member, WORD invki
 }
 
 /* Whether the member may be invoked with flags and argc arguments: restricted
- * members are vtable-only; surplus arguments are DISP_E_BADPARAMCOUNT.  Members
- * this table does not know are left to ITypeInfo::Invoke to refuse. */
+ * members are vtable-only; a known member without the asked form (a method
+ * read as a property) is DISP_E_MEMBERNOTFOUND, as Windows answers, where
+ * Wine's ITypeInfo::Invoke says S_FALSE; surplus arguments are
+ * DISP_E_BADPARAMCOUNT.  Members this table does not know are left to
+ * ITypeInfo::Invoke to refuse.  flags 0 asks about the name only. */
 static HRESULT check_call(const struct dispatch_type *type, DISPID member, WORD flags, UINT argc)
 {
+    BOOL known = FALSE;
     SHORT most = -1;
     UINT i;
 
@@ -213,8 +217,10 @@ static HRESULT check_call(const struct dispatch_type *type, DISPID member, WORD 
 
         if (m->id != member) continue;
         if (m->restricted) return DISP_E_MEMBERNOTFOUND;
+        known = TRUE;
         if (m->invkind & flags) most = max(most, m->max_args);
     }
+    if (known && flags && most < 0) return DISP_E_MEMBERNOTFOUND;
     return most >= 0 && argc > (UINT)most ? DISP_E_BADPARAMCOUNT : S_OK;
 }
 

@@ -100,6 +100,11 @@ static void unknown_names_and_bad_arguments_are_refused(void **state)
     /* A read-only property cannot be put. */
     result = var_bool(TRUE);
     assert_hr(DISP_E_MEMBERNOTFOUND, put_property(session, L"ReadOnly", &result));
+    /* A method is not a property (Wine's ITypeInfo::Invoke answers S_FALSE). */
+    name = L"CreateUpdateSearcher";
+    assert_hr(S_OK, IDispatch_GetIDsOfNames(session, &IID_NULL, &name, 1, 0, &id));
+    assert_hr(DISP_E_MEMBERNOTFOUND, IDispatch_Invoke(session, id, &IID_NULL, 0, DISPATCH_PROPERTYGET, &none,
+                                                      &result, NULL, NULL));
     IDispatch_Release(session);
 }
 
