@@ -38,7 +38,14 @@ struct history_entry
     LONG uninstall_step_count;
     GUID *categories;
     LONG category_count;
+    /* Per category, parallel to categories (either may be NULL when appending):
+     * its name and its type ("UpdateClassification", "Company", "Product"). */
+    WCHAR **category_names;
+    WCHAR **category_types;
 };
+
+/* The largest entry file written or read: anything bigger is not an entry. */
+#define HISTORY_MAX_ENTRY_BYTES (1u << 20)
 
 /* Records one entry (copies what it needs).  Safe from any thread and process. */
 HRESULT history_append(const struct history_entry *entry);
@@ -50,6 +57,10 @@ HRESULT history_count(LONG *count);
  * newest).  *entries is an array of *read entries; free it with
  * history_free_entries.  A start at or past the end reads none. */
 HRESULT history_read(LONG start, LONG count, struct history_entry **entries, LONG *read);
+
+/* The same, counting only the entries of one update (all when update_id is NULL). */
+HRESULT history_read_matching(const GUID *update_id, LONG start, LONG count, struct history_entry **entries,
+                              LONG *read);
 
 void history_free_entries(struct history_entry *entries, LONG count);
 

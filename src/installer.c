@@ -636,10 +636,8 @@ static void install_one(struct install_task *task, IUpdate *update, const volati
             install_set_reboot_required();
         }
     }
-#ifdef OPENWUA_HAVE_HISTORY
     history_record(record, task->uninstall ? uoUninstallation : uoInstallation, outcome->code, outcome->hr,
                    outcome->exit_code, task->client_id);
-#endif
     if (source) catalog_ref_release(source);
     update_record_release(record);
 }

@@ -163,6 +163,10 @@ struct category_set;
 HRESULT update_create(struct update_record *record, LCID locale, DeploymentAction action, IUpdate **out);
 HRESULT update_add_to_categories(IUpdate *update, struct category_set *set);
 struct update_record *update_record_from(IUpdate *update);
+HRESULT identity_create(const GUID *id, LONG revision, IUpdateIdentity **out);
+
+/* --- history (historyentry.c): entries of one update, or all when update_id is NULL --- */
+HRESULT history_query(const GUID *update_id, LONG start, LONG count, IUpdateHistoryEntryCollection **out);
 
 /* --- downloading (downloader.c) --- */
 HRESULT downloader_create(REFIID riid, void **obj);

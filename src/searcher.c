@@ -13,6 +13,7 @@
 #include "store.h"
 #include "category.h"
 #include "criteria.h"
+#include "history.h"
 #include "jobs.h"
 
 /* --- applicability --- */
@@ -583,14 +584,15 @@ static HRESULT WINAPI searcher_EscapeString(IUpdateSearcher3 *iface, BSTR text, 
     return S_OK;
 }
 
-/* History arrives with the installer's issue. */
+/* A start past the end reads an empty collection: clients page with QueryHistory(i, 1) until Count is 0. */
 static HRESULT WINAPI searcher_QueryHistory(IUpdateSearcher3 *iface, LONG start, LONG count,
                                             IUpdateHistoryEntryCollection **out)
 {
-    (void)iface; (void)start; (void)count;
+    (void)iface;
     if (!out) return E_POINTER;
     *out = NULL;
-    return E_NOTIMPL;
+    if (start < 0 || count <= 0) return WU_E_INVALIDINDEX;
+    return history_query(NULL, start, count, out);
 }
 
 static HRESULT searcher_source(struct searcher *This, GUID *service, WCHAR **location)
@@ -636,8 +638,7 @@ static HRESULT WINAPI searcher_put_Online(IUpdateSearcher3 *iface, VARIANT_BOOL 
 static HRESULT WINAPI searcher_GetTotalHistoryCount(IUpdateSearcher3 *iface, LONG *out)
 {
     (void)iface;
-    if (!out) return E_POINTER;
-    return E_NOTIMPL;
+    return history_count(out);
 }
 
 static HRESULT WINAPI searcher_get_ServiceID(IUpdateSearcher3 *iface, BSTR *out)

@@ -168,13 +168,46 @@ static HRESULT WINAPI update_session_CreateUpdateServiceManager(IUpdateSession3 
     return service_manager_create(&IID_IUpdateServiceManager2, (void **)out);
 }
 
+static const WCHAR *skip_blanks(const WCHAR *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') p++;
+    return p;
+}
+
+/* The one criterion history takes: UpdateID='<guid>'.  *all is TRUE for empty criteria. */
+static HRESULT parse_history_criteria(BSTR criteria, BOOL *all, GUID *id)
+{
+    static const WCHAR name[] = L"UpdateID";
+    const WCHAR *p = criteria ? skip_blanks(criteria) : L"", *end;
+    WCHAR text[40];
+
+    *all = !*p;
+    if (*all) return criteria && wcslen(criteria) != SysStringLen(criteria) ? WU_E_INVALID_CRITERIA : S_OK;
+    if (wcslen(criteria) != SysStringLen(criteria) || _wcsnicmp(p, name, ARRAY_SIZE(name) - 1))
+        return WU_E_INVALID_CRITERIA;
+    p = skip_blanks(p + ARRAY_SIZE(name) - 1);
+    if (*p++ != '=') return WU_E_INVALID_CRITERIA;
+    p = skip_blanks(p);
+    if (*p++ != '\'' || !(end = wcschr(p, '\'')) || end - p >= (ptrdiff_t)ARRAY_SIZE(text)) return WU_E_INVALID_CRITERIA;
+    memcpy(text, p, (end - p) * sizeof(WCHAR));
+    text[end - p] = 0;
+    if (*skip_blanks(end + 1) || FAILED(guid_from_string(text, id))) return WU_E_INVALID_CRITERIA;
+    return S_OK;
+}
+
 static HRESULT WINAPI update_session_QueryHistory(IUpdateSession3 *iface, BSTR criteria, LONG start, LONG count,
                                                   IUpdateHistoryEntryCollection **out)
 {
-    (void)iface; (void)criteria; (void)start; (void)count;
+    BOOL all;
+    GUID id;
+    HRESULT hr;
+
+    (void)iface;
     if (!out) return E_POINTER;
     *out = NULL;
-    return E_NOTIMPL;
+    if (FAILED(hr = parse_history_criteria(criteria, &all, &id))) return hr;
+    if (start < 0 || count <= 0) return WU_E_INVALIDINDEX;
+    return history_query(all ? NULL : &id, start, count, out);
 }
 
 static const IUpdateSession3Vtbl update_session_vtbl =

@@ -219,7 +219,7 @@ static const IUpdateIdentityVtbl identity_vtbl =
     identity_get_UpdateID,
 };
 
-static HRESULT identity_create(const GUID *id, LONG revision, IUpdateIdentity **out)
+HRESULT identity_create(const GUID *id, LONG revision, IUpdateIdentity **out)
 {
     struct identity *This;
 

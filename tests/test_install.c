@@ -399,6 +399,53 @@ static int start_clean(void **state)
     return 0;
 }
 
+
+static LONG history_count(void)
+{
+    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
+    LONG count = -1;
+
+    assert_hr(S_OK, IUpdateSearcher_GetTotalHistoryCount(searcher, &count));
+    IUpdateSearcher_Release(searcher);
+    return count;
+}
+
+/* History entry index (0 the newest) is this attempt of this package. */
+static void assert_history(LONG index, const struct package *p, UpdateOperation operation,
+                           OperationResultCode code, HRESULT hr, LONG unmapped, const WCHAR *client)
+{
+    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
+    IUpdateHistoryEntryCollection *entries = NULL;
+    IUpdateHistoryEntry *entry = NULL;
+    IUpdateIdentity *identity = NULL;
+    UpdateOperation got_operation = 0;
+    OperationResultCode got_code = 0;
+    LONG got_hr = 0, got_unmapped = -1;
+    BSTR text = NULL;
+
+    assert_hr(S_OK, IUpdateSearcher_QueryHistory(searcher, index, 1, &entries));
+    assert_hr(S_OK, IUpdateHistoryEntryCollection_get_Item(entries, 0, &entry));
+    assert_hr(S_OK, IUpdateHistoryEntry_get_UpdateIdentity(entry, &identity));
+    assert_hr(S_OK, IUpdateIdentity_get_UpdateID(identity, &text));
+    assert_int_equal(0, _wcsicmp(p->id, text));
+    SysFreeString(text);
+    IUpdateIdentity_Release(identity);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_Operation(entry, &got_operation));
+    assert_int_equal(operation, got_operation);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_ResultCode(entry, &got_code));
+    assert_int_equal(code, got_code);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_HResult(entry, &got_hr));
+    assert_hr(hr, got_hr);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_UnmappedResultCode(entry, &got_unmapped));
+    assert_int_equal(unmapped, got_unmapped);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_ClientApplicationID(entry, &text));
+    assert_int_equal(0, wcscmp(client, text));
+    SysFreeString(text);
+    IUpdateHistoryEntry_Release(entry);
+    IUpdateHistoryEntryCollection_Release(entries);
+    IUpdateSearcher_Release(searcher);
+}
+
 /* --- the installer object --- */
 
 static void installer_members_keep_what_they_are_given(void **state)
@@ -525,6 +572,8 @@ static void command_line_exit_codes_are_mapped(void **state)
     IUpdateInstaller *installer;
     ISystemInformation *info;
     VARIANT_BOOL value = 7;
+    LONG history;
+    BSTR client;
     WCHAR path[MAX_PATH], expected[1024];
     char got[1024] = { 0 };
     FILE *f;
@@ -552,8 +601,12 @@ static void command_line_exit_codes_are_mapped(void **state)
     assert_false(state_reboot_required_key());
 
     installer = installer_for(updates);
+    client = SysAllocString(L"test_install");
+    assert_hr(S_OK, IUpdateInstaller_put_ClientApplicationID(installer, client));
+    SysFreeString(client);
     assert_hr(S_OK, IUpdateInstaller_get_RebootRequiredBeforeInstallation(installer, &value));
     assert_int_equal(VARIANT_FALSE, value);
+    history = history_count();
     assert_hr(S_OK, IUpdateInstaller_Install(installer, &result));
     assert_overall(result, S_OK, orcSucceededWithErrors, TRUE);
     assert_update(result, 0, S_OK, orcSucceeded, FALSE);
@@ -565,6 +618,14 @@ static void command_line_exit_codes_are_mapped(void **state)
     assert_update(result, 6, S_OK, orcSucceeded, TRUE);
     assert_update(result, 7, HRESULT_FROM_WIN32(ERROR_INSTALL_ALREADY_RUNNING), orcFailed, FALSE);
     IInstallationResult_Release(result);
+
+    /* one history entry per attempt, newest first, with the installer's own exit code */
+    assert_int_equal(history + 8, history_count());
+    assert_history(0, &p[7], uoInstallation, orcFailed, HRESULT_FROM_WIN32(ERROR_INSTALL_ALREADY_RUNNING), 1618,
+                   L"test_install");
+    assert_history(2, &p[5], uoInstallation, orcFailed, WU_E_UH_INSTALLERFAILURE, 77, L"test_install");
+    assert_history(6, &p[1], uoInstallation, orcSucceeded, S_OK, 3010, L"test_install");
+    assert_history(7, &p[0], uoInstallation, orcSucceeded, S_OK, 0, L"test_install");
 
     /* 1618 is tried again: once more until it worked, four times in all when it never does */
     assert_int_equal(1, runs_of(&p[0]));
@@ -739,6 +800,8 @@ static void msi_installs_and_uninstalls(void **state)
     result = install(updates, TRUE);
     assert_overall(result, S_OK, orcSucceeded, FALSE);
     IInstallationResult_Release(result);
+    assert_history(0, &p, uoUninstallation, orcSucceeded, S_OK, 0, L"Unknown");
+    assert_history(1, &p, uoInstallation, orcSucceeded, S_OK, 0, L"Unknown");
     assert_int_equal(INSTALLSTATE_UNKNOWN, MsiQueryProductStateW(PRODUCT_A));
     assert_false(is_installed(updates, 0));
     swprintf(args, ARRAYSIZE(args), L"--check-installed %ls %ls 0", service, p.id);
