@@ -9,6 +9,7 @@ prefix="$BUILD_DIR/wineprefix"
 run() { WINEPREFIX="$prefix" WINEDEBUG=-all wine "$@"; }
 run "$BUILD_DIR/bench/bench_dispatch.exe"
 run "$BUILD_DIR/bench/bench_jobs.exe"
+run "$BUILD_DIR/bench/bench_install.exe" "Z:$BUILD_DIR/bench/msi"
 hp="$BUILD_DIR/tests/catalog-samples/HpCatalogForSms.xml"
 if [ -f "$hp" ]; then
   run "$BUILD_DIR/bench/bench_search.exe" "Z:$hp"

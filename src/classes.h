@@ -29,6 +29,7 @@ static const struct wua_class wua_classes[] =
     { &CLSID_UpdateServiceManager, L"UpdateServiceManager Class", L"Microsoft.Update.ServiceManager",
       service_manager_create },
     { &CLSID_UpdateDownloader, L"UpdateDownloader Class", L"Microsoft.Update.Downloader", downloader_create },
+    { &CLSID_UpdateInstaller, L"UpdateInstaller Class", L"Microsoft.Update.Installer", installer_create },
 };
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * OpenWUA: asynchronous jobs (ISearchJob, IDownloadJob and their callbacks).
+ * OpenWUA: asynchronous jobs (ISearchJob, IDownloadJob, IInstallationJob and their callbacks).
  *
  * Order of events in a job, all on one thread-pool work item:
  *   1. the worker function runs (multithreaded apartment); it may call the
@@ -32,6 +32,7 @@ struct job
 {
     ISearchJob ISearchJob_iface;
     IDownloadJob IDownloadJob_iface;
+    IInstallationJob IInstallationJob_iface;
     LONG refs;
     IUnknown *marshal;          /* free-threaded marshaler: the job is agile */
     enum job_kind kind;
@@ -44,6 +45,7 @@ struct job
     struct job_callback progress;
     HRESULT (*get_updates)(void *context, IUpdateCollection **out);
     HRESULT (*get_progress)(void *context, IDownloadProgress **out);
+    HRESULT (*get_install_progress)(void *context, IInstallationProgress **out);
     SRWLOCK callback_lock;
     BOOL begin_sta;
     DWORD begin_thread;
@@ -154,6 +156,7 @@ static ULONG args_release(IDispatch *iface)
 
 DEFINE_ARGS(search_args, ISearchCompletedCallbackArgs)
 DEFINE_ARGS(download_args, IDownloadCompletedCallbackArgs)
+DEFINE_ARGS(install_args, IInstallationCompletedCallbackArgs)
 
 static HRESULT callback_args_create(enum job_kind kind, IDispatch **out)
 {
@@ -166,10 +169,15 @@ static HRESULT callback_args_create(enum job_kind kind, IDispatch **out)
         This->face.lpVtbl = (const IDispatchVtbl *)&search_args_vtbl;
         This->iid = &IID_ISearchCompletedCallbackArgs;
     }
-    else
+    else if (kind == JOB_DOWNLOAD)
     {
         This->face.lpVtbl = (const IDispatchVtbl *)&download_args_vtbl;
         This->iid = &IID_IDownloadCompletedCallbackArgs;
+    }
+    else
+    {
+        This->face.lpVtbl = (const IDispatchVtbl *)&install_args_vtbl;
+        This->iid = &IID_IInstallationCompletedCallbackArgs;
     }
     This->refs = 1;
     object_created();
@@ -204,6 +212,9 @@ static const IID *typed_callback_iid(enum job_kind kind, BOOL progress)
     {
     case JOB_SEARCH: return progress ? NULL : &IID_ISearchCompletedCallback;
     case JOB_DOWNLOAD: return progress ? &IID_IDownloadProgressChangedCallback : &IID_IDownloadCompletedCallback;
+    case JOB_INSTALL:
+    case JOB_UNINSTALL:
+        return progress ? &IID_IInstallationProgressChangedCallback : &IID_IInstallationCompletedCallback;
     default: return NULL;
     }
 }
@@ -211,6 +222,7 @@ static const IID *typed_callback_iid(enum job_kind kind, BOOL progress)
 /* The job's face for its kind: what callbacks and Begin* hand out. */
 static IDispatch *job_face(struct job *job)
 {
+    if (job->kind == JOB_INSTALL || job->kind == JOB_UNINSTALL) return (IDispatch *)&job->IInstallationJob_iface;
     return job->kind == JOB_DOWNLOAD ? (IDispatch *)&job->IDownloadJob_iface : (IDispatch *)&job->ISearchJob_iface;
 }
 
@@ -589,6 +601,90 @@ static const IDownloadJobVtbl download_job_vtbl =
     download_job_RequestAbort,
 };
 
+/* --- IInstallationJob --- */
+
+static struct dispatch_type installation_job_type = DISPATCH_TYPE(IID_IInstallationJob);
+
+static inline struct job *impl_from_IInstallationJob(IInstallationJob *iface)
+{
+    return CONTAINING_RECORD(iface, struct job, IInstallationJob_iface);
+}
+
+static HRESULT WINAPI installation_job_QueryInterface(IInstallationJob *iface, REFIID riid, void **obj)
+{
+    return job_query_interface(impl_from_IInstallationJob(iface), &IID_IInstallationJob, riid, obj);
+}
+
+static ULONG WINAPI installation_job_AddRef(IInstallationJob *iface)
+{
+    return job_addref(impl_from_IInstallationJob(iface));
+}
+
+static ULONG WINAPI installation_job_Release(IInstallationJob *iface)
+{
+    return job_release(impl_from_IInstallationJob(iface));
+}
+
+DEFINE_IDISPATCH(installation_job, IInstallationJob, installation_job_type)
+
+static HRESULT WINAPI installation_job_get_AsyncState(IInstallationJob *iface, VARIANT *out)
+{
+    return job_get_state(impl_from_IInstallationJob(iface), out);
+}
+
+static HRESULT WINAPI installation_job_get_IsCompleted(IInstallationJob *iface, VARIANT_BOOL *out)
+{
+    return return_bool(impl_from_IInstallationJob(iface)->is_completed, out);
+}
+
+/* The read-only snapshot Begin* took. */
+static HRESULT WINAPI installation_job_get_Updates(IInstallationJob *iface, IUpdateCollection **out)
+{
+    struct job *This = impl_from_IInstallationJob(iface);
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    return This->get_updates ? This->get_updates(This->context, out) : E_NOTIMPL;
+}
+
+static HRESULT WINAPI installation_job_CleanUp(IInstallationJob *iface)
+{
+    return job_cleanup(impl_from_IInstallationJob(iface));
+}
+
+/* A snapshot: it does not change afterwards. */
+static HRESULT WINAPI installation_job_GetProgress(IInstallationJob *iface, IInstallationProgress **out)
+{
+    struct job *This = impl_from_IInstallationJob(iface);
+
+    if (!out) return E_POINTER;
+    *out = NULL;
+    return This->get_install_progress ? This->get_install_progress(This->context, out) : E_NOTIMPL;
+}
+
+static HRESULT WINAPI installation_job_RequestAbort(IInstallationJob *iface)
+{
+    InterlockedExchange(&impl_from_IInstallationJob(iface)->abort_requested, TRUE);
+    return S_OK;
+}
+
+static const IInstallationJobVtbl installation_job_vtbl =
+{
+    installation_job_QueryInterface,
+    installation_job_AddRef,
+    installation_job_Release,
+    installation_job_GetTypeInfoCount,
+    installation_job_GetTypeInfo,
+    installation_job_GetIDsOfNames,
+    installation_job_Invoke,
+    installation_job_get_AsyncState,
+    installation_job_get_IsCompleted,
+    installation_job_get_Updates,
+    installation_job_CleanUp,
+    installation_job_GetProgress,
+    installation_job_RequestAbort,
+};
+
 /* --- the engine --- */
 
 BOOL job_abort_requested(struct job *job)
@@ -618,7 +714,8 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
     HRESULT hr;
 
     *out = NULL;
-    if (params->kind != JOB_SEARCH && params->kind != JOB_DOWNLOAD)
+    if (params->kind != JOB_SEARCH && params->kind != JOB_DOWNLOAD && params->kind != JOB_INSTALL
+        && params->kind != JOB_UNINSTALL)
     {
         if (params->free_context) params->free_context(params->context);
         return E_NOTIMPL;
@@ -630,6 +727,7 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
     }
     This->ISearchJob_iface.lpVtbl = &search_job_vtbl;
     This->IDownloadJob_iface.lpVtbl = &download_job_vtbl;
+    This->IInstallationJob_iface.lpVtbl = &installation_job_vtbl;
     This->refs = 1;
     This->kind = params->kind;
     This->work = params->work;
@@ -637,6 +735,7 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
     This->free_context = params->free_context;
     This->get_updates = params->get_updates;
     This->get_progress = params->get_progress;
+    This->get_install_progress = params->get_install_progress;
     This->owner = params->owner;
     IUnknown_AddRef(This->owner);
     InitializeSRWLock(&This->callback_lock);
@@ -662,7 +761,7 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
         return hr;
     }
     callback_register(&This->completed, params->on_completed, typed_callback_iid(params->kind, FALSE));
-    if (params->kind == JOB_DOWNLOAD)
+    if (params->kind != JOB_SEARCH)
         callback_register(&This->progress, params->on_progress, typed_callback_iid(params->kind, TRUE));
     /* The work item's own reference, released at its end. */
     job_addref(This);
@@ -675,9 +774,16 @@ static struct job *job_from_unknown(IUnknown *iface, enum job_kind kind)
 {
     ISearchJob *search = (ISearchJob *)iface;
     IDownloadJob *download = (IDownloadJob *)iface;
+    IInstallationJob *installation = (IInstallationJob *)iface;
+    struct job *job;
 
     if (kind == JOB_SEARCH && search->lpVtbl == &search_job_vtbl) return impl_from_ISearchJob(search);
     if (kind == JOB_DOWNLOAD && download->lpVtbl == &download_job_vtbl) return impl_from_IDownloadJob(download);
+    if ((kind == JOB_INSTALL || kind == JOB_UNINSTALL) && installation->lpVtbl == &installation_job_vtbl)
+    {
+        job = impl_from_IInstallationJob(installation);
+        return job->kind == kind ? job : NULL;
+    }
     return NULL;
 }
 HRESULT job_end(IUnknown *iface, enum job_kind kind, IUnknown *owner, IUnknown **result)

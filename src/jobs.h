@@ -1,6 +1,6 @@
 /*
- * OpenWUA: the engine behind the Begin and End methods (searching and downloading;
- * installing later).
+ * OpenWUA: the engine behind the Begin and End methods (searching, downloading,
+ * installing and uninstalling).
  *
  * A job runs one worker function on the Windows thread pool.  The Begin*
  * caller gets the job's COM face at once (ISearchJob, IDownloadJob); the
@@ -19,7 +19,8 @@ enum job_kind
 {
     JOB_SEARCH,
     JOB_DOWNLOAD,
-    JOB_INSTALL,        /* not yet */
+    JOB_INSTALL,
+    JOB_UNINSTALL,      /* an IInstallationJob too, but ended only by EndUninstall */
 };
 
 struct job;
@@ -38,15 +39,17 @@ struct job_params
     void *context;              /* given to work, then to free_context when the job goes */
     void (*free_context)(void *context);
     IUnknown *on_completed;     /* may be NULL */
-    IUnknown *on_progress;      /* JOB_DOWNLOAD; may be NULL */
+    IUnknown *on_progress;      /* JOB_DOWNLOAD, JOB_INSTALL, JOB_UNINSTALL; may be NULL */
     /* JOB_DOWNLOAD: IDownloadJob.Updates and GetProgress, answered from context */
     HRESULT (*get_updates)(void *context, IUpdateCollection **out);
     HRESULT (*get_progress)(void *context, IDownloadProgress **out);
+    /* JOB_INSTALL, JOB_UNINSTALL: IInstallationJob.Updates (get_updates above) and GetProgress */
+    HRESULT (*get_install_progress)(void *context, IInstallationProgress **out);
     const VARIANT *state;       /* AsyncState; copied */
 };
 
 /* Submits the work.  *job: the job's face for the kind (ISearchJob * for
- * JOB_SEARCH, IDownloadJob * for JOB_DOWNLOAD).  On failure nothing runs and free_context has been called. */
+ * JOB_SEARCH, IDownloadJob * for JOB_DOWNLOAD, IInstallationJob * for the other two).  On failure nothing runs and free_context has been called. */
 HRESULT job_start(const struct job_params *params, IDispatch **job);
 
 /* End*: checks that job is one of ours, of this kind and owner, and not ended

@@ -172,6 +172,9 @@ HRESULT history_query(const GUID *update_id, LONG start, LONG count, IUpdateHist
 HRESULT downloader_create(REFIID riid, void **obj);
 HRESULT download_copy_from_cache(struct update_record *record, const WCHAR *path);
 
+/* --- installing (installer.c) --- */
+HRESULT installer_create(REFIID riid, void **obj);
+
 /* --- read-only collections of objects (rocoll.c) --- */
 HRESULT ro_collection_create(const IID *iid, struct dispatch_type *type, struct var_array *items, void **out);
 HRESULT var_array_append_object(struct var_array *items, IDispatch *object);

@@ -138,14 +138,12 @@ static HRESULT WINAPI update_session_CreateUpdateDownloader(IUpdateSession3 *ifa
     return downloader_create(&IID_IUpdateDownloader, (void **)out);
 }
 
-/* The installer arrives with its issue. */
-
 static HRESULT WINAPI update_session_CreateUpdateInstaller(IUpdateSession3 *iface, IUpdateInstaller **out)
 {
     (void)iface;
     if (!out) return E_POINTER;
     *out = NULL;
-    return E_NOTIMPL;
+    return installer_create(&IID_IUpdateInstaller, (void **)out);
 }
 
 static HRESULT WINAPI update_session_get_UserLocale(IUpdateSession3 *iface, LCID *out)

@@ -25,6 +25,7 @@ static const struct class_type classes[] =
     { &CLSID_UpdateSearcher, &IID_IUpdateSearcher3, L"SearchScope" },
     { &CLSID_UpdateServiceManager, &IID_IUpdateServiceManager2, L"AddService2" },
     { &CLSID_UpdateDownloader, &IID_IUpdateDownloader, L"EndDownload" },
+    { &CLSID_UpdateInstaller, &IID_IUpdateInstaller4, L"Commit" },
 };
 
 static void type_info_describes_the_newest_interface(void **state)
@@ -110,21 +111,22 @@ static void unknown_names_and_bad_arguments_are_refused(void **state)
 
 static void failures_arrive_as_exceptions_with_only_the_code(void **state)
 {
-    IDispatch *session = create(&CLSID_UpdateSession, &IID_IDispatch);
+    IDispatch *installer = create(&CLSID_UpdateInstaller, &IID_IDispatch);
     EXCEPINFO excep;
     VARIANT result;
 
     (void)state;
-    assert_hr(DISP_E_EXCEPTION, invoke(session, L"CreateUpdateInstaller", DISPATCH_METHOD, &result, &excep, 0, NULL));
-    assert_hr(E_NOTIMPL, excep.scode);
+    /* an installer with no Updates */
+    assert_hr(DISP_E_EXCEPTION, invoke(installer, L"Install", DISPATCH_METHOD, &result, &excep, 0, NULL));
+    assert_hr(WU_E_NO_UPDATE, excep.scode);
     assert_int_equal(0, excep.wCode);
     assert_null(excep.bstrDescription);
     assert_null(excep.bstrSource);
     assert_null(excep.bstrHelpFile);
     assert_int_equal(VT_EMPTY, V_VT(&result));
     /* A caller that passes no EXCEPINFO still gets DISP_E_EXCEPTION. */
-    assert_hr(DISP_E_EXCEPTION, invoke(session, L"CreateUpdateInstaller", DISPATCH_METHOD, &result, NULL, 0, NULL));
-    IDispatch_Release(session);
+    assert_hr(DISP_E_EXCEPTION, invoke(installer, L"Install", DISPATCH_METHOD, &result, NULL, 0, NULL));
+    IDispatch_Release(installer);
 }
 
 static void restricted_members_are_vtable_only(void **state)

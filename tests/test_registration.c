@@ -13,13 +13,13 @@ static const WCHAR *progids[] =
     L"Microsoft.Update.Session", L"Microsoft.Update.UpdateColl", L"Microsoft.Update.StringColl",
     L"Microsoft.Update.WebProxy", L"Microsoft.Update.SystemInfo", L"Microsoft.Update.AgentInfo",
     L"Microsoft.Update.AutoUpdate", L"Microsoft.Update.Searcher", L"Microsoft.Update.ServiceManager",
-    L"Microsoft.Update.Downloader",
+    L"Microsoft.Update.Downloader", L"Microsoft.Update.Installer",
 };
 static const CLSID *clsids[] =
 {
     &CLSID_UpdateSession, &CLSID_UpdateCollection, &CLSID_StringCollection, &CLSID_WebProxy,
     &CLSID_SystemInformation, &CLSID_WindowsUpdateAgentInfo, &CLSID_AutomaticUpdates, &CLSID_UpdateSearcher,
-    &CLSID_UpdateServiceManager, &CLSID_UpdateDownloader,
+    &CLSID_UpdateServiceManager, &CLSID_UpdateDownloader, &CLSID_UpdateInstaller,
 };
 static const GUID libid = { 0xb596cc9f, 0x56e5, 0x419e, { 0xa6, 0x22, 0xe0, 0x1b, 0xb4, 0x57, 0x43, 0x1e } };
 

@@ -131,19 +131,6 @@ static void session_keeps_the_proxy_it_is_given(void **state)
     IUpdateSession_Release(session);
 }
 
-/* Until their issues land, these answer E_NOTIMPL honestly and clear the out-pointer. */
-static void unfinished_factories_say_not_implemented(void **state)
-{
-    IUpdateSession3 *session = create(&CLSID_UpdateSession, &IID_IUpdateSession3);
-    IUpdateInstaller *installer = (void *)1;
-
-    (void)state;
-    assert_hr(E_NOTIMPL, IUpdateSession3_CreateUpdateInstaller(session, &installer));
-    assert_null(installer);
-    assert_hr(E_POINTER, IUpdateSession3_CreateUpdateInstaller(session, NULL));
-    IUpdateSession3_Release(session);
-}
-
 static void session_makes_searchers_and_service_managers(void **state)
 {
     IUpdateSession3 *session = create(&CLSID_UpdateSession, &IID_IUpdateSession3);
@@ -338,7 +325,6 @@ int main(void)
         LEAK_CHECKED(user_locale_defaults_and_validates),
         LEAK_CHECKED(session_proxy_defaults_to_system_settings),
         LEAK_CHECKED(session_keeps_the_proxy_it_is_given),
-        LEAK_CHECKED(unfinished_factories_say_not_implemented),
         LEAK_CHECKED(session_makes_searchers_and_service_managers),
         LEAK_CHECKED(proxy_address_is_validated),
         LEAK_CHECKED(proxy_flags_and_credentials_are_stored),

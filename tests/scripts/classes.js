@@ -13,7 +13,7 @@ function errorOf(f) {
 }
 
 function main() {
-    var progids = ["Session", "UpdateColl", "StringColl", "WebProxy", "SystemInfo", "AgentInfo", "AutoUpdate", "Searcher", "ServiceManager", "Downloader"];
+    var progids = ["Session", "UpdateColl", "StringColl", "WebProxy", "SystemInfo", "AgentInfo", "AutoUpdate", "Searcher", "ServiceManager", "Downloader", "Installer"];
     for (var i = 0; i < progids.length; i++) {
         var name = "Microsoft.Update." + progids[i];
         check(typeof new ActiveXObject(name) == "object", "new ActiveXObject " + name);
@@ -37,7 +37,7 @@ function main() {
     session.WebProxy = proxy;
     check(session.WebProxy.Address == "10.1.2.3:3128", "session keeps the proxy");
     check(errorOf(function () { proxy.Address = "bad address"; }) == 0x80070057, "bad address is E_INVALIDARG");
-    check(errorOf(function () { session.CreateUpdateInstaller(); }) == 0x80004001, "CreateUpdateInstaller is E_NOTIMPL for now");
+    check(errorOf(function () { session.CreateUpdateInstaller().Install(); }) == 0x80240024, "Install without Updates is WU_E_NO_UPDATE");
     check(session.CreateUpdateDownloader().Priority == 2, "a new downloader's Priority is dpNormal");
 
     var au = new ActiveXObject("Microsoft.Update.AutoUpdate");

@@ -26,7 +26,7 @@ Dim progids, p, o, session, proxy, info, sysinfo, au, settings, results
 progids = Array("Microsoft.Update.Session", "Microsoft.Update.UpdateColl", "Microsoft.Update.StringColl", _
                 "Microsoft.Update.WebProxy", "Microsoft.Update.SystemInfo", "Microsoft.Update.AgentInfo", _
                 "Microsoft.Update.AutoUpdate", "Microsoft.Update.Searcher", "Microsoft.Update.ServiceManager", _
-                "Microsoft.Update.Downloader")
+                "Microsoft.Update.Downloader", "Microsoft.Update.Installer")
 
 Sub Main()
     For Each p In progids
@@ -71,11 +71,7 @@ Sub Main()
     On Error GoTo 0
     Check proxy.Address = "proxy.example:8080", "a refused address changes nothing"
 
-    ' Members whose issues have not landed yet answer E_NOTIMPL, as the docs list them.
-    On Error Resume Next
-    session.CreateUpdateInstaller
-    CheckError Err.Number, VBS_E_NOTIMPL, "CreateUpdateInstaller is E_NOTIMPL for now"
-    On Error GoTo 0
+    Check session.CreateUpdateInstaller().ClientApplicationID = "Unknown", "a new installer's ClientApplicationID"
     Check session.CreateUpdateDownloader().ClientApplicationID = "Unknown", "a new downloader's ClientApplicationID"
 
     Set au = CreateObject("Microsoft.Update.AutoUpdate")

@@ -1,0 +1,1141 @@
+/*
+ * OpenWUA tests: UpdateInstaller, the installation results and jobs, and the
+ * MSI and command-line handlers, with real installers.
+ *
+ * The command-line installer is tests/payload/exitcode.c (built by MinGW;
+ * OPENWUA_PAYLOAD is its path), which exits with the codes its arguments
+ * name.  The MSI is the wixl-built test product A of test_rules (OPENWUA_MSI
+ * is its folder).  Each case writes a catalog whose files are file:// URLs
+ * of those, registers it, searches it, downloads and installs.  Update IDs
+ * are new in every case: update state lives for the whole process.
+ *
+ * Copyright 2026 the OpenWUA authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "common.h"
+#include <msi.h>
+#include <shlobj.h>
+#include <bcrypt.h>
+#include <wincrypt.h>
+#include <shlwapi.h>
+#include <shellapi.h>
+
+#define NS_SDP L"http://schemas.microsoft.com/wsus/2005/04/CorporatePublishing/"
+#define PRODUCT_A L"{FA816E69-D9A9-44D3-A725-06CBA722B43B}"
+
+static const WCHAR reboot_key[] = L"Software\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired";
+static WCHAR work[MAX_PATH], payload[MAX_PATH], msi_folder[MAX_PATH];
+static unsigned int next_id = 1;
+
+/* --- catalogs --- */
+
+enum kind { CMD, MSI };
+
+struct package
+{
+    WCHAR id[37];
+    enum kind kind;
+    WCHAR state[MAX_PATH];          /* CMD: the payload's state file */
+    const WCHAR *codes;             /* CMD: the exit codes, run by run */
+    const WCHAR *default_result;    /* CMD: NULL leaves DefaultResult out */
+    BOOL reboot_by_default;
+    const WCHAR *return_codes;      /* CMD: ReturnCode elements */
+    BOOL gate;                      /* CMD: wait for "<state>.gate" */
+    BOOL never_installed;           /* CMD: an IsInstalled rule that stays false */
+    BOOL eula;
+};
+
+static void new_package(struct package *p, enum kind kind, const WCHAR *codes)
+{
+    memset(p, 0, sizeof(*p));
+    swprintf(p->id, 37, L"%08lx-1e57-4000-8000-%012lx", GetCurrentProcessId(), (unsigned long)next_id);
+    swprintf(p->state, MAX_PATH, L"%ls\\state %u.txt", work, next_id++);
+    p->kind = kind;
+    p->codes = codes;
+    p->default_result = L"Succeeded";
+}
+
+static void file_digest(const WCHAR *path, WCHAR *text, DWORD chars, DWORD *size)
+{
+    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    BCRYPT_ALG_HANDLE alg;
+    BCRYPT_HASH_HANDLE hash;
+    BYTE buffer[65536], sha1[20];
+    DWORD got;
+
+    assert_true(file != INVALID_HANDLE_VALUE);
+    *size = GetFileSize(file, NULL);
+    assert_int_equal(0, BCryptOpenAlgorithmProvider(&alg, BCRYPT_SHA1_ALGORITHM, NULL, 0));
+    assert_int_equal(0, BCryptCreateHash(alg, &hash, NULL, 0, NULL, 0, 0));
+    while (ReadFile(file, buffer, sizeof(buffer), &got, NULL) && got)
+        assert_int_equal(0, BCryptHashData(hash, buffer, got, 0));
+    assert_int_equal(0, BCryptFinishHash(hash, sha1, sizeof(sha1), 0));
+    BCryptDestroyHash(hash);
+    BCryptCloseAlgorithmProvider(alg, 0);
+    CloseHandle(file);
+    assert_true(CryptBinaryToStringW(sha1, sizeof(sha1), CRYPT_STRING_BASE64 | CRYPT_STRING_NOCRLF, text, &chars));
+}
+
+static void msi_path(WCHAR *path)
+{
+    swprintf(path, MAX_PATH, L"%ls\\openwua-test-a.msi", msi_folder);
+}
+
+/* The payload's arguments exactly as the catalog gives them: two spaces, a quoted path. */
+static void arguments(const struct package *p, WCHAR *text, size_t size)
+{
+    if (p->gate) swprintf(text, size, L"%ls  \"%ls\" \"%ls.gate\"", p->codes, p->state, p->state);
+    else swprintf(text, size, L"%ls  \"%ls\"", p->codes, p->state);
+}
+
+static void xml_escape(const WCHAR *in, WCHAR *out, size_t size)
+{
+    size_t n = 0;
+
+    for (; *in && n + 8 < size; in++)
+    {
+        if (*in == '"') n += swprintf(out + n, size - n, L"&quot;");
+        else if (*in == '&') n += swprintf(out + n, size - n, L"&amp;");
+        else out[n++] = *in;
+    }
+    out[n] = 0;
+}
+
+static void write_package(FILE *f, const struct package *p)
+{
+    WCHAR digest[64], url[1024], path[MAX_PATH], args[1024], escaped[2048];
+    DWORD size, chars = ARRAYSIZE(url);
+
+    fwprintf(f, L"<smc:SoftwareDistributionPackage SchemaVersion=\"1.0\">"
+             L"<sdp:Properties PackageID=\"%ls\" CreationDate=\"2024-03-05T06:07:08Z\" VendorName=\"OpenWUA Tests\">"
+             L"<sdp:ProductName>Install Tests</sdp:ProductName></sdp:Properties>"
+             L"<sdp:LocalizedProperties><sdp:Language>en</sdp:Language><sdp:Title>Install test %ls</sdp:Title></sdp:LocalizedProperties>"
+             L"<sdp:UpdateSpecificData UpdateClassification=\"Updates\"/>", p->id, p->id);
+    if (p->eula) fwprintf(f, L"<ow:Eula>Accept me.</ow:Eula>");
+    if (p->kind == MSI)
+    {
+        msi_path(path);
+        fwprintf(f, L"<sdp:IsInstalled><msiar:MsiProductInstalled ProductCode=\"" PRODUCT_A L"\"/></sdp:IsInstalled>"
+                 L"<sdp:InstallableItem ID=\"%.8ls-2222-4000-8000-000000000001\">"
+                 L"<msi:MsiInstallerData MsiFile=\"openwua-test-a.msi\" ProductCode=\"" PRODUCT_A L"\"/>", p->id);
+    }
+    else
+    {
+        wcscpy(path, payload);
+        xml_escape(p->state, escaped, ARRAYSIZE(escaped));
+        fwprintf(f, L"<sdp:IsInstalled><bar:FileExists Path=\"%ls%ls\"/></sdp:IsInstalled>", escaped,
+                 p->never_installed ? L".never" : L"");
+        arguments(p, args, ARRAYSIZE(args));
+        xml_escape(args, escaped, ARRAYSIZE(escaped));
+        fwprintf(f, L"<sdp:InstallableItem ID=\"%.8ls-2222-4000-8000-000000000001\">"
+                 L"<cmd:CommandLineInstallerData Program=\"exitcode.exe\" Arguments=\"%ls\"", p->id, escaped);
+        if (p->default_result) fwprintf(f, L" DefaultResult=\"%ls\"", p->default_result);
+        if (p->reboot_by_default) fwprintf(f, L" RebootByDefault=\"true\"");
+        fwprintf(f, L">%ls</cmd:CommandLineInstallerData>", p->return_codes ? p->return_codes : L"");
+    }
+    file_digest(path, digest, ARRAYSIZE(digest), &size);
+    assert_hr(S_OK, UrlCreateFromPathW(path, url, &chars, 0));
+    fwprintf(f, L"<sdp:OriginFile Digest=\"%ls\" FileName=\"%ls\" Size=\"%lu\" Modified=\"2024-03-05T06:07:08Z\" OriginUri=\"%ls\"/>"
+             L"</sdp:InstallableItem></smc:SoftwareDistributionPackage>",
+             digest, p->kind == MSI ? L"openwua-test-a.msi" : L"exitcode.exe", size, url);
+}
+
+static void write_catalog(const WCHAR *path, const struct package *packages, unsigned int count)
+{
+    FILE *f = _wfopen(path, L"w, ccs=UTF-8");
+    unsigned int i;
+
+    assert_non_null(f);
+    fwprintf(f, L"<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+             L"<smc:SystemsManagementCatalog xmlns:smc=\"http://schemas.microsoft.com/sms/2005/04/CorporatePublishing/SystemsManagementCatalog.xsd\""
+             L" xmlns:sdp=\"" NS_SDP L"SoftwareDistributionPackage.xsd\" xmlns:bar=\"" NS_SDP L"BaseApplicabilityRules.xsd\""
+             L" xmlns:msiar=\"" NS_SDP L"MsiApplicabilityRules.xsd\""
+             L" xmlns:cmd=\"" NS_SDP L"Installers/CommandLineInstallation.xsd\""
+             L" xmlns:msi=\"" NS_SDP L"Installers/MsiInstallation.xsd\" xmlns:ow=\"urn:openwua:sdp-extensions:2026\">");
+    for (i = 0; i < count; i++) write_package(f, &packages[i]);
+    fwprintf(f, L"</smc:SystemsManagementCatalog>");
+    fclose(f);
+}
+
+static BSTR register_catalog(const struct package *packages, unsigned int count)
+{
+    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
+    IUpdateService *service = NULL;
+    WCHAR path[MAX_PATH];
+    BSTR name, location, id = NULL;
+
+    swprintf(path, MAX_PATH, L"%ls\\catalog-%ls.xml", work, packages[0].id);
+    write_catalog(path, packages, count);
+    name = SysAllocString(L"OpenWUA install tests");
+    location = SysAllocString(path);
+    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
+    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
+    IUpdateService_Release(service);
+    IUpdateServiceManager_Release(manager);
+    SysFreeString(name);
+    SysFreeString(location);
+    return id;
+}
+
+static IUpdateCollection *search_service(const WCHAR *service, const WCHAR *criteria_text)
+{
+    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
+    ISearchResult *result = NULL;
+    IUpdateCollection *updates = NULL;
+    BSTR id = SysAllocString(service), criteria = SysAllocString(criteria_text);
+
+    assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
+    assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
+    assert_hr(S_OK, IUpdateSearcher_Search(searcher, criteria, &result));
+    assert_hr(S_OK, ISearchResult_get_Updates(result, &updates));
+    ISearchResult_Release(result);
+    IUpdateSearcher_Release(searcher);
+    SysFreeString(id);
+    SysFreeString(criteria);
+    return updates;
+}
+
+/* Writes, registers and searches the catalog: the updates in catalog order. */
+static IUpdateCollection *search(const struct package *packages, unsigned int count)
+{
+    BSTR service = register_catalog(packages, count);
+    IUpdateCollection *updates = search_service(service, L"IsInstalled=0");
+    LONG found = 0;
+
+    SysFreeString(service);
+    assert_hr(S_OK, IUpdateCollection_get_Count(updates, &found));
+    assert_int_equal(count, found);
+    return updates;
+}
+
+static IUpdate *item(IUpdateCollection *updates, LONG index)
+{
+    IUpdate *update = NULL;
+
+    assert_hr(S_OK, IUpdateCollection_get_Item(updates, index, &update));
+    return update;
+}
+
+static void download(IUpdateCollection *updates)
+{
+    IUpdateDownloader *downloader = create(&CLSID_UpdateDownloader, &IID_IUpdateDownloader);
+    IDownloadResult *result = NULL;
+    OperationResultCode code = 0;
+
+    assert_hr(S_OK, IUpdateDownloader_put_Updates(downloader, updates));
+    assert_hr(S_OK, IUpdateDownloader_Download(downloader, &result));
+    assert_hr(S_OK, IDownloadResult_get_ResultCode(result, &code));
+    assert_int_equal(orcSucceeded, code);
+    IDownloadResult_Release(result);
+    IUpdateDownloader_Release(downloader);
+}
+
+/* A collection of some of the updates, by index; -1 ends the list. */
+static IUpdateCollection *subset(IUpdateCollection *updates, ...)
+{
+    IUpdateCollection *coll = create(&CLSID_UpdateCollection, &IID_IUpdateCollection);
+    IUpdate *update;
+    va_list args;
+    LONG index, added;
+    int i;
+
+    va_start(args, updates);
+    while ((i = va_arg(args, int)) >= 0)
+    {
+        update = item(updates, i);
+        assert_hr(S_OK, IUpdateCollection_Add(coll, update, &added));
+        IUpdate_Release(update);
+    }
+    va_end(args);
+    (void)index;
+    return coll;
+}
+
+static IUpdateInstaller *installer_for(IUpdateCollection *updates)
+{
+    IUpdateInstaller *installer = create(&CLSID_UpdateInstaller, &IID_IUpdateInstaller);
+
+    if (updates) assert_hr(S_OK, IUpdateInstaller_put_Updates(installer, updates));
+    return installer;
+}
+
+static IInstallationResult *install(IUpdateCollection *updates, BOOL uninstall)
+{
+    IUpdateInstaller *installer = installer_for(updates);
+    IInstallationResult *result = NULL;
+
+    if (uninstall) assert_hr(S_OK, IUpdateInstaller_Uninstall(installer, &result));
+    else assert_hr(S_OK, IUpdateInstaller_Install(installer, &result));
+    IUpdateInstaller_Release(installer);
+    return result;
+}
+
+static void assert_overall(IInstallationResult *result, HRESULT hr, OperationResultCode code, BOOL reboot)
+{
+    OperationResultCode got_code = 99;
+    VARIANT_BOOL got_reboot = 7;
+    LONG got_hr = 1;
+
+    assert_hr(S_OK, IInstallationResult_get_HResult(result, &got_hr));
+    assert_hr(hr, got_hr);
+    assert_hr(S_OK, IInstallationResult_get_ResultCode(result, &got_code));
+    assert_int_equal(code, got_code);
+    assert_hr(S_OK, IInstallationResult_get_RebootRequired(result, &got_reboot));
+    assert_int_equal(reboot ? VARIANT_TRUE : VARIANT_FALSE, got_reboot);
+}
+
+static void assert_update(IInstallationResult *result, LONG index, HRESULT hr, OperationResultCode code, BOOL reboot)
+{
+    IUpdateInstallationResult *update = NULL;
+    OperationResultCode got_code = 99;
+    VARIANT_BOOL got_reboot = 7;
+    LONG got_hr = 1;
+
+    assert_hr(S_OK, IInstallationResult_GetUpdateResult(result, index, &update));
+    assert_hr(S_OK, IUpdateInstallationResult_get_HResult(update, &got_hr));
+    if (got_hr != hr) fail_msg("update %ld: HResult 0x%08lx, expected 0x%08lx", index, got_hr, (LONG)hr);
+    assert_hr(S_OK, IUpdateInstallationResult_get_ResultCode(update, &got_code));
+    if (got_code != code) fail_msg("update %ld: ResultCode %d, expected %d", index, got_code, code);
+    assert_hr(S_OK, IUpdateInstallationResult_get_RebootRequired(update, &got_reboot));
+    assert_int_equal(reboot ? VARIANT_TRUE : VARIANT_FALSE, got_reboot);
+    IUpdateInstallationResult_Release(update);
+}
+
+static BOOL flag(IUpdate *update, HRESULT (WINAPI *getter)(IUpdate *, VARIANT_BOOL *))
+{
+    VARIANT_BOOL value = 7;
+
+    assert_hr(S_OK, getter(update, &value));
+    return value == VARIANT_TRUE;
+}
+
+static BOOL is_installed(IUpdateCollection *updates, LONG index)
+{
+    IUpdate *update = item(updates, index);
+    BOOL installed = flag(update, update->lpVtbl->get_IsInstalled);
+
+    IUpdate_Release(update);
+    return installed;
+}
+
+static BOOL update_reboot_required(IUpdateCollection *updates, LONG index)
+{
+    IUpdate *update = item(updates, index);
+    IUpdate2 *update2 = NULL;
+    VARIANT_BOOL value = 7;
+
+    assert_hr(S_OK, IUpdate_QueryInterface(update, &IID_IUpdate2, (void **)&update2));
+    assert_hr(S_OK, IUpdate2_get_RebootRequired(update2, &value));
+    IUpdate2_Release(update2);
+    IUpdate_Release(update);
+    return value == VARIANT_TRUE;
+}
+
+static int runs_of(const struct package *p)
+{
+    FILE *f = _wfopen(p->state, L"r");
+    int runs = 0;
+
+    if (!f) return 0;
+    if (fscanf(f, "%d", &runs) != 1) runs = -1;
+    fclose(f);
+    return runs;
+}
+
+static BOOL state_reboot_required_key(void)
+{
+    return reg_key_exists(HKEY_LOCAL_MACHINE, reboot_key);
+}
+
+static BOOL exists(const WCHAR *path)
+{
+    return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;
+}
+
+static void write_text_file(const WCHAR *path)
+{
+    FILE *f = _wfopen(path, L"wb");
+
+    assert_non_null(f);
+    fputs("open", f);
+    fclose(f);
+}
+
+static void state_file(const struct package *p, const WCHAR *suffix, WCHAR *path)
+{
+    swprintf(path, MAX_PATH, L"%ls%ls", p->state, suffix);
+}
+
+static void cache_folder(WCHAR *path)
+{
+    WCHAR base[MAX_PATH];
+
+    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, base));
+    swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\Download", base);
+}
+
+static void remove_product_a(void)
+{
+    MsiSetInternalUI(INSTALLUILEVEL_NONE, NULL);
+    if (MsiQueryProductStateW(PRODUCT_A) == INSTALLSTATE_DEFAULT)
+        MsiConfigureProductExW(PRODUCT_A, INSTALLLEVEL_DEFAULT, INSTALLSTATE_ABSENT, L"REBOOT=ReallySuppress");
+}
+
+/* No services, cache, reboot flag or test product from an earlier run. */
+static int start_clean(void **state)
+{
+    SHFILEOPSTRUCTW op = { 0 };
+    WCHAR folder[MAX_PATH + 1] = { 0 };
+
+    (void)state;
+    reg_delete_tree(L"Software\\OpenWUA");
+    reg_delete_tree(reboot_key);
+    cache_folder(folder);
+    op.wFunc = FO_DELETE;
+    op.pFrom = folder;
+    op.fFlags = FOF_NO_UI;
+    SHFileOperationW(&op);
+    remove_product_a();
+    return 0;
+}
+
+
+static LONG history_count(void)
+{
+    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
+    LONG count = -1;
+
+    assert_hr(S_OK, IUpdateSearcher_GetTotalHistoryCount(searcher, &count));
+    IUpdateSearcher_Release(searcher);
+    return count;
+}
+
+/* History entry index (0 the newest) is this attempt of this package. */
+static void assert_history(LONG index, const struct package *p, UpdateOperation operation,
+                           OperationResultCode code, HRESULT hr, LONG unmapped, const WCHAR *client)
+{
+    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
+    IUpdateHistoryEntryCollection *entries = NULL;
+    IUpdateHistoryEntry *entry = NULL;
+    IUpdateIdentity *identity = NULL;
+    UpdateOperation got_operation = 0;
+    OperationResultCode got_code = 0;
+    LONG got_hr = 0, got_unmapped = -1;
+    BSTR text = NULL;
+
+    assert_hr(S_OK, IUpdateSearcher_QueryHistory(searcher, index, 1, &entries));
+    assert_hr(S_OK, IUpdateHistoryEntryCollection_get_Item(entries, 0, &entry));
+    assert_hr(S_OK, IUpdateHistoryEntry_get_UpdateIdentity(entry, &identity));
+    assert_hr(S_OK, IUpdateIdentity_get_UpdateID(identity, &text));
+    assert_int_equal(0, _wcsicmp(p->id, text));
+    SysFreeString(text);
+    IUpdateIdentity_Release(identity);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_Operation(entry, &got_operation));
+    assert_int_equal(operation, got_operation);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_ResultCode(entry, &got_code));
+    assert_int_equal(code, got_code);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_HResult(entry, &got_hr));
+    assert_hr(hr, got_hr);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_UnmappedResultCode(entry, &got_unmapped));
+    assert_int_equal(unmapped, got_unmapped);
+    assert_hr(S_OK, IUpdateHistoryEntry_get_ClientApplicationID(entry, &text));
+    assert_int_equal(0, wcscmp(client, text));
+    SysFreeString(text);
+    IUpdateHistoryEntry_Release(entry);
+    IUpdateHistoryEntryCollection_Release(entries);
+    IUpdateSearcher_Release(searcher);
+}
+
+/* --- the installer object --- */
+
+static void installer_members_keep_what_they_are_given(void **state)
+{
+    IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
+    IUpdateCollection *updates = create(&CLSID_UpdateCollection, &IID_IUpdateCollection), *got = NULL;
+    IUpdateInstaller *installer = NULL;
+    IUpdateInstaller4 *installer4 = NULL;
+    IUnknown *window = (IUnknown *)updates, *got_window = (void *)1;
+    VARIANT_BOOL value = 7;
+    HWND hwnd = (HWND)1;
+    BSTR text = NULL, name = SysAllocString(L"Install tests");
+
+    (void)state;
+    assert_hr(E_POINTER, IUpdateSession_CreateUpdateInstaller(session, NULL));
+    assert_hr(S_OK, IUpdateSession_CreateUpdateInstaller(session, &installer));
+    IUpdateSession_Release(session);
+    assert_hr(S_OK, IUpdateInstaller_QueryInterface(installer, &IID_IUpdateInstaller4, (void **)&installer4));
+
+    assert_hr(S_OK, IUpdateInstaller_get_ClientApplicationID(installer, &text));
+    assert_true(!wcscmp(text, L"Unknown"));
+    SysFreeString(text);
+    assert_hr(S_OK, IUpdateInstaller_put_ClientApplicationID(installer, name));
+    assert_hr(S_OK, IUpdateInstaller_get_ClientApplicationID(installer, &text));
+    assert_true(!wcscmp(text, L"Install tests"));
+    SysFreeString(text);
+    SysFreeString(name);
+
+    assert_hr(S_OK, IUpdateInstaller_get_IsForced(installer, &value));
+    assert_int_equal(VARIANT_FALSE, value);
+    assert_hr(E_INVALIDARG, IUpdateInstaller_put_IsForced(installer, 5));
+    assert_hr(S_OK, IUpdateInstaller_put_IsForced(installer, VARIANT_TRUE));
+    assert_hr(S_OK, IUpdateInstaller_get_IsForced(installer, &value));
+    assert_int_equal(VARIANT_TRUE, value);
+    assert_hr(S_OK, IUpdateInstaller_get_AllowSourcePrompts(installer, &value));
+    assert_int_equal(VARIANT_TRUE, value);
+    assert_hr(E_INVALIDARG, IUpdateInstaller_put_AllowSourcePrompts(installer, 2));
+    assert_hr(S_OK, IUpdateInstaller_put_AllowSourcePrompts(installer, VARIANT_FALSE));
+    assert_hr(S_OK, IUpdateInstaller_get_AllowSourcePrompts(installer, &value));
+    assert_int_equal(VARIANT_FALSE, value);
+    assert_hr(S_OK, IUpdateInstaller4_get_ForceQuiet(installer4, &value));
+    assert_int_equal(VARIANT_FALSE, value);
+    assert_hr(E_INVALIDARG, IUpdateInstaller4_put_ForceQuiet(installer4, 3));
+    assert_hr(S_OK, IUpdateInstaller4_put_ForceQuiet(installer4, VARIANT_TRUE));
+    assert_hr(S_OK, IUpdateInstaller4_get_ForceQuiet(installer4, &value));
+    assert_int_equal(VARIANT_TRUE, value);
+    assert_hr(S_OK, IUpdateInstaller4_get_AttemptCloseAppsIfNecessary(installer4, &value));
+    assert_int_equal(VARIANT_FALSE, value);
+    assert_hr(E_INVALIDARG, IUpdateInstaller4_put_AttemptCloseAppsIfNecessary(installer4, 3));
+    assert_hr(S_OK, IUpdateInstaller4_put_AttemptCloseAppsIfNecessary(installer4, VARIANT_TRUE));
+    assert_hr(S_OK, IUpdateInstaller4_get_AttemptCloseAppsIfNecessary(installer4, &value));
+    assert_int_equal(VARIANT_TRUE, value);
+
+    assert_hr(S_OK, IUpdateInstaller_get_ParentHwnd(installer, &hwnd));
+    assert_null(hwnd);
+    assert_hr(E_INVALIDARG, IUpdateInstaller_put_ParentHwnd(installer, (HWND)0x1234));
+    assert_hr(S_OK, IUpdateInstaller_put_ParentHwnd(installer, GetDesktopWindow()));
+    assert_hr(S_OK, IUpdateInstaller_get_ParentHwnd(installer, &hwnd));
+    assert_ptr_equal(GetDesktopWindow(), hwnd);
+    assert_hr(S_OK, IUpdateInstaller_get_ParentWindow(installer, &got_window));
+    assert_null(got_window);
+    assert_hr(S_OK, IUpdateInstaller_put_ParentWindow(installer, window));
+    assert_hr(S_OK, IUpdateInstaller_get_ParentWindow(installer, &got_window));
+    assert_ptr_equal(window, got_window);
+    IUnknown_Release(got_window);
+    assert_hr(S_OK, IUpdateInstaller_put_ParentWindow(installer, NULL));
+
+    /* the very collection that was put */
+    assert_hr(S_OK, IUpdateInstaller_get_Updates(installer, &got));
+    assert_null(got);
+    assert_hr(S_OK, IUpdateInstaller_put_Updates(installer, updates));
+    assert_hr(S_OK, IUpdateInstaller_get_Updates(installer, &got));
+    assert_ptr_equal(updates, got);
+    IUpdateCollection_Release(got);
+
+    assert_hr(S_OK, IUpdateInstaller_get_IsBusy(installer, &value));
+    assert_int_equal(VARIANT_FALSE, value);
+    assert_hr(S_OK, IUpdateInstaller4_Commit(installer4, 0));
+    assert_hr(E_INVALIDARG, IUpdateInstaller4_Commit(installer4, 1));
+    assert_hr(E_POINTER, IUpdateInstaller_get_IsBusy(installer, NULL));
+    assert_hr(E_POINTER, IUpdateInstaller_get_Updates(installer, NULL));
+    IUpdateInstaller4_Release(installer4);
+    IUpdateInstaller_Release(installer);
+    IUpdateCollection_Release(updates);
+}
+
+static void no_updates_is_wu_e_no_update(void **state)
+{
+    IUpdateCollection *empty = create(&CLSID_UpdateCollection, &IID_IUpdateCollection);
+    IInstallationResult *result = (void *)1;
+    IInstallationJob *job = (void *)1;
+    IUpdateInstaller *installer;
+    VARIANT none;
+    BSTR title = SysAllocString(L"");
+    int pass;
+
+    (void)state;
+    V_VT(&none) = VT_EMPTY;
+    for (pass = 0; pass < 2; pass++)
+    {
+        /* unset, then empty */
+        installer = installer_for(pass ? empty : NULL);
+        assert_hr(WU_E_NO_UPDATE, IUpdateInstaller_Install(installer, &result));
+        assert_null(result);
+        assert_hr(WU_E_NO_UPDATE, IUpdateInstaller_Uninstall(installer, &result));
+        assert_hr(WU_E_NO_UPDATE, IUpdateInstaller_RunWizard(installer, title, &result));
+        assert_hr(WU_E_NO_UPDATE, IUpdateInstaller_BeginInstall(installer, NULL, NULL, none, &job));
+        assert_null(job);
+        assert_hr(WU_E_NO_UPDATE, IUpdateInstaller_BeginUninstall(installer, NULL, NULL, none, &job));
+        assert_hr(E_POINTER, IUpdateInstaller_Install(installer, NULL));
+        IUpdateInstaller_Release(installer);
+    }
+    SysFreeString(title);
+    IUpdateCollection_Release(empty);
+}
+
+/* --- command-line installers --- */
+
+static void command_line_exit_codes_are_mapped(void **state)
+{
+    struct package p[8];
+    IUpdateCollection *updates;
+    IInstallationResult *result;
+    IUpdateInstaller *installer;
+    ISystemInformation *info;
+    VARIANT_BOOL value = 7;
+    LONG history;
+    BSTR client;
+    WCHAR path[MAX_PATH], expected[1024];
+    char got[1024] = { 0 };
+    FILE *f;
+    int i;
+
+    (void)state;
+    new_package(&p[0], CMD, L"0");
+    new_package(&p[1], CMD, L"3010");
+    p[1].return_codes = L"<cmd:ReturnCode Code=\"3010\" Result=\"Succeeded\" Reboot=\"true\"/>";
+    new_package(&p[2], CMD, L"1641");
+    p[2].return_codes = L"<cmd:ReturnCode Code=\"1641\" Result=\"Succeeded\" Reboot=\"true\"/>";
+    new_package(&p[3], CMD, L"1618,0");
+    new_package(&p[4], CMD, L"5");
+    p[4].return_codes = L"<cmd:ReturnCode Code=\"5\" Result=\"Failed\"/><cmd:ReturnCode Code=\"0\" Result=\"Succeeded\"/>";
+    p[4].never_installed = TRUE;
+    new_package(&p[5], CMD, L"77");
+    p[5].default_result = NULL;         /* Failed when not given */
+    p[5].never_installed = TRUE;
+    new_package(&p[6], CMD, L"78");
+    p[6].reboot_by_default = TRUE;
+    new_package(&p[7], CMD, L"1618");
+    p[7].never_installed = TRUE;
+    updates = search(p, ARRAYSIZE(p));
+    download(updates);
+    assert_false(state_reboot_required_key());
+
+    installer = installer_for(updates);
+    client = SysAllocString(L"test_install");
+    assert_hr(S_OK, IUpdateInstaller_put_ClientApplicationID(installer, client));
+    SysFreeString(client);
+    assert_hr(S_OK, IUpdateInstaller_get_RebootRequiredBeforeInstallation(installer, &value));
+    assert_int_equal(VARIANT_FALSE, value);
+    history = history_count();
+    assert_hr(S_OK, IUpdateInstaller_Install(installer, &result));
+    assert_overall(result, S_OK, orcSucceededWithErrors, TRUE);
+    assert_update(result, 0, S_OK, orcSucceeded, FALSE);
+    assert_update(result, 1, S_OK, orcSucceeded, TRUE);
+    assert_update(result, 2, S_OK, orcSucceeded, TRUE);
+    assert_update(result, 3, S_OK, orcSucceeded, FALSE);
+    assert_update(result, 4, WU_E_UH_INSTALLERFAILURE, orcFailed, FALSE);
+    assert_update(result, 5, WU_E_UH_INSTALLERFAILURE, orcFailed, FALSE);
+    assert_update(result, 6, S_OK, orcSucceeded, TRUE);
+    assert_update(result, 7, HRESULT_FROM_WIN32(ERROR_INSTALL_ALREADY_RUNNING), orcFailed, FALSE);
+    IInstallationResult_Release(result);
+
+    /* one history entry per attempt, newest first, with the installer's own exit code */
+    assert_int_equal(history + 8, history_count());
+    assert_history(0, &p[7], uoInstallation, orcFailed, HRESULT_FROM_WIN32(ERROR_INSTALL_ALREADY_RUNNING), 1618,
+                   L"test_install");
+    assert_history(2, &p[5], uoInstallation, orcFailed, WU_E_UH_INSTALLERFAILURE, 77, L"test_install");
+    assert_history(6, &p[1], uoInstallation, orcSucceeded, S_OK, 3010, L"test_install");
+    assert_history(7, &p[0], uoInstallation, orcSucceeded, S_OK, 0, L"test_install");
+
+    /* 1618 is tried again: once more until it worked, four times in all when it never does */
+    assert_int_equal(1, runs_of(&p[0]));
+    assert_int_equal(2, runs_of(&p[3]));
+    assert_int_equal(4, runs_of(&p[7]));
+    /* the arguments exactly as the catalog has them */
+    state_file(&p[0], L".args", path);
+    f = _wfopen(path, L"rb");
+    assert_non_null(f);
+    assert_non_null(fgets(got, sizeof(got), f));
+    fclose(f);
+    arguments(&p[0], expected, ARRAYSIZE(expected));
+    {
+        char narrow[1024];
+
+        WideCharToMultiByte(CP_ACP, 0, expected, -1, narrow, sizeof(narrow), NULL, NULL);
+        assert_string_equal(narrow, got);
+    }
+    /* IsInstalled from the packages' rules, right after */
+    for (i = 0; i < 8; i++) assert_int_equal(!p[i].never_installed, is_installed(updates, i));
+    assert_false(update_reboot_required(updates, 0));
+    assert_true(update_reboot_required(updates, 1));
+
+    /* the machine waits for a restart, where real clients look */
+    assert_true(state_reboot_required_key());
+    assert_hr(S_OK, IUpdateInstaller_get_RebootRequiredBeforeInstallation(installer, &value));
+    assert_int_equal(VARIANT_TRUE, value);
+    info = create(&CLSID_SystemInformation, &IID_ISystemInformation);
+    assert_hr(S_OK, ISystemInformation_get_RebootRequired(info, &value));
+    assert_int_equal(VARIANT_TRUE, value);
+    ISystemInformation_Release(info);
+    IUpdateInstaller_Release(installer);
+    IUpdateCollection_Release(updates);
+    reg_delete_tree(reboot_key);
+}
+
+/* Only what is downloaded and accepted runs; the others fail on their own. */
+static void missing_content_and_eula_fail_their_own_result(void **state)
+{
+    struct package p[4];
+    IUpdateCollection *updates, *some;
+    IInstallationResult *result;
+    WCHAR cached[MAX_PATH];
+    IUpdate *update;
+    FILE *f;
+
+    (void)state;
+    new_package(&p[0], CMD, L"0");
+    new_package(&p[1], CMD, L"0");       /* never downloaded */
+    new_package(&p[2], CMD, L"0");
+    p[2].eula = TRUE;
+    new_package(&p[3], CMD, L"0");       /* its cached copy is tampered with */
+    updates = search(p, ARRAYSIZE(p));
+    some = subset(updates, 0, 2, 3, -1);
+    download(some);
+    IUpdateCollection_Release(some);
+    cache_folder(cached);
+    swprintf(cached + wcslen(cached), MAX_PATH - wcslen(cached), L"\\%ls\\exitcode.exe", p[3].id);
+    f = _wfopen(cached, L"ab");
+    assert_non_null(f);
+    fputs("tampered", f);
+    fclose(f);
+
+    result = install(updates, FALSE);
+    assert_overall(result, S_OK, orcSucceededWithErrors, FALSE);
+    assert_update(result, 0, S_OK, orcSucceeded, FALSE);
+    assert_update(result, 1, WU_E_DM_NOTDOWNLOADED, orcFailed, FALSE);
+    assert_update(result, 2, WU_E_EULAS_DECLINED, orcFailed, FALSE);
+    assert_update(result, 3, WU_E_DM_INCORRECTFILEHASH, orcFailed, FALSE);
+    IInstallationResult_Release(result);
+    assert_int_equal(1, runs_of(&p[0]));
+    assert_int_equal(0, runs_of(&p[1]));
+    assert_int_equal(0, runs_of(&p[2]));
+    assert_int_equal(0, runs_of(&p[3]));      /* never ran */
+    assert_false(is_installed(updates, 2));
+
+    /* accepted, it installs; an installed update is not run again unless forced */
+    update = item(updates, 2);
+    assert_hr(S_OK, IUpdate_AcceptEula(update));
+    IUpdate_Release(update);
+    some = subset(updates, 0, 2, -1);
+    result = install(some, FALSE);
+    assert_overall(result, S_OK, orcSucceeded, FALSE);
+    assert_update(result, 0, WU_S_ALREADY_INSTALLED, orcSucceeded, FALSE);
+    assert_update(result, 1, S_OK, orcSucceeded, FALSE);
+    IInstallationResult_Release(result);
+    assert_int_equal(1, runs_of(&p[0]));
+    assert_int_equal(1, runs_of(&p[2]));
+    assert_true(is_installed(updates, 2));
+    IUpdateCollection_Release(some);
+
+    /* all failed: the call's HResult is the first update's */
+    some = subset(updates, 1, -1);
+    result = install(some, FALSE);
+    assert_overall(result, WU_E_DM_NOTDOWNLOADED, orcFailed, FALSE);
+    IInstallationResult_Release(result);
+    IUpdateCollection_Release(some);
+    IUpdateCollection_Release(updates);
+}
+
+/* Only Windows Installer products can be removed: the call is refused, nothing runs. */
+static void command_line_updates_cannot_be_uninstalled(void **state)
+{
+    struct package p;
+    IUpdateCollection *updates;
+    IInstallationResult *result = (void *)1;
+    IUpdateInstaller *installer;
+    IInstallationJob *job = (void *)1;
+    VARIANT none;
+
+    (void)state;
+    new_package(&p, CMD, L"0");
+    updates = search(&p, 1);
+    download(updates);
+    installer = installer_for(updates);
+    V_VT(&none) = VT_EMPTY;
+    assert_hr(WU_E_UNINSTALL_NOT_ALLOWED, IUpdateInstaller_Uninstall(installer, &result));
+    assert_null(result);
+    assert_hr(WU_E_UNINSTALL_NOT_ALLOWED, IUpdateInstaller_BeginUninstall(installer, NULL, NULL, none, &job));
+    assert_null(job);
+    assert_int_equal(0, runs_of(&p));
+    IUpdateInstaller_Release(installer);
+    IUpdateCollection_Release(updates);
+}
+
+/* --- Windows Installer --- */
+
+/* The child: is the update with this ID installed, as a fresh search sees it? */
+static int check_installed(const char *service, const char *id, const char *expected)
+{
+    WCHAR service_w[64], criteria[128];
+    IUpdateCollection *updates;
+    LONG count = -1;
+    int code;
+
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    MultiByteToWideChar(CP_ACP, 0, service, -1, service_w, ARRAYSIZE(service_w));
+    swprintf(criteria, ARRAYSIZE(criteria), L"IsInstalled=%hs and UpdateID='%hs'", expected, id);
+    updates = search_service(service_w, criteria);
+    IUpdateCollection_get_Count(updates, &count);
+    IUpdateCollection_Release(updates);
+    code = count == 1 ? 0 : 1;
+    CoUninitialize();
+    return code;
+}
+
+static void msi_installs_and_uninstalls(void **state)
+{
+    struct package p;
+    IUpdateCollection *updates;
+    IInstallationResult *result;
+    WCHAR args[256];
+    BSTR service;
+
+    (void)state;
+    new_package(&p, MSI, NULL);
+    service = register_catalog(&p, 1);
+    updates = search_service(service, L"IsInstalled=0");
+    download(updates);
+    assert_int_equal(INSTALLSTATE_UNKNOWN, MsiQueryProductStateW(PRODUCT_A));
+
+    result = install(updates, FALSE);
+    assert_overall(result, S_OK, orcSucceeded, FALSE);
+    assert_update(result, 0, S_OK, orcSucceeded, FALSE);
+    IInstallationResult_Release(result);
+    assert_int_equal(INSTALLSTATE_DEFAULT, MsiQueryProductStateW(PRODUCT_A));
+    assert_true(is_installed(updates, 0));
+    /* and so it is for a new process */
+    swprintf(args, ARRAYSIZE(args), L"--check-installed %ls %ls 1", service, p.id);
+    assert_int_equal(0, run_self(args));
+
+    result = install(updates, TRUE);
+    assert_overall(result, S_OK, orcSucceeded, FALSE);
+    IInstallationResult_Release(result);
+    assert_history(0, &p, uoUninstallation, orcSucceeded, S_OK, 0, L"Unknown");
+    assert_history(1, &p, uoInstallation, orcSucceeded, S_OK, 0, L"Unknown");
+    assert_int_equal(INSTALLSTATE_UNKNOWN, MsiQueryProductStateW(PRODUCT_A));
+    assert_false(is_installed(updates, 0));
+    swprintf(args, ARRAYSIZE(args), L"--check-installed %ls %ls 0", service, p.id);
+    assert_int_equal(0, run_self(args));
+
+    /* nothing to remove any more: said so, nothing run */
+    result = install(updates, TRUE);
+    assert_update(result, 0, WU_S_ALREADY_UNINSTALLED, orcSucceeded, FALSE);
+    IInstallationResult_Release(result);
+    SysFreeString(service);
+    IUpdateCollection_Release(updates);
+}
+
+/* --- jobs --- */
+
+struct recorder
+{
+    IInstallationProgressChangedCallback progress_iface;
+    IInstallationCompletedCallback completed_iface;
+    LONG refs;
+    LONG completed_calls;
+    LONG reports;
+    LONG last_percent;
+};
+
+static HRESULT recorder_qi(struct recorder *r, REFIID riid, void **obj)
+{
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IInstallationProgressChangedCallback))
+        *obj = &r->progress_iface;
+    else if (IsEqualIID(riid, &IID_IInstallationCompletedCallback)) *obj = &r->completed_iface;
+    else
+    {
+        *obj = NULL;
+        return E_NOINTERFACE;
+    }
+    InterlockedIncrement(&r->refs);
+    return S_OK;
+}
+
+static HRESULT WINAPI progress_qi(IInstallationProgressChangedCallback *iface, REFIID riid, void **obj)
+{
+    return recorder_qi(CONTAINING_RECORD(iface, struct recorder, progress_iface), riid, obj);
+}
+
+static ULONG WINAPI progress_addref(IInstallationProgressChangedCallback *iface)
+{
+    return InterlockedIncrement(&CONTAINING_RECORD(iface, struct recorder, progress_iface)->refs);
+}
+
+static ULONG WINAPI progress_release(IInstallationProgressChangedCallback *iface)
+{
+    return InterlockedDecrement(&CONTAINING_RECORD(iface, struct recorder, progress_iface)->refs);
+}
+
+static HRESULT WINAPI progress_invoke(IInstallationProgressChangedCallback *iface, IInstallationJob *job,
+                                      IInstallationProgressChangedCallbackArgs *args)
+{
+    struct recorder *r = CONTAINING_RECORD(iface, struct recorder, progress_iface);
+    IInstallationProgress *progress = NULL;
+    LONG percent = -1;
+
+    if (!job || FAILED(IInstallationProgressChangedCallbackArgs_get_Progress(args, &progress))) return E_FAIL;
+    IInstallationProgress_get_PercentComplete(progress, &percent);
+    IInstallationProgress_Release(progress);
+    r->last_percent = percent;
+    InterlockedIncrement(&r->reports);
+    return S_OK;
+}
+
+static const IInstallationProgressChangedCallbackVtbl progress_vtbl =
+{
+    progress_qi, progress_addref, progress_release, progress_invoke,
+};
+
+static HRESULT WINAPI completed_qi(IInstallationCompletedCallback *iface, REFIID riid, void **obj)
+{
+    return recorder_qi(CONTAINING_RECORD(iface, struct recorder, completed_iface), riid, obj);
+}
+
+static ULONG WINAPI completed_addref(IInstallationCompletedCallback *iface)
+{
+    return InterlockedIncrement(&CONTAINING_RECORD(iface, struct recorder, completed_iface)->refs);
+}
+
+static ULONG WINAPI completed_release(IInstallationCompletedCallback *iface)
+{
+    return InterlockedDecrement(&CONTAINING_RECORD(iface, struct recorder, completed_iface)->refs);
+}
+
+static HRESULT WINAPI completed_invoke(IInstallationCompletedCallback *iface, IInstallationJob *job,
+                                       IInstallationCompletedCallbackArgs *args)
+{
+    struct recorder *r = CONTAINING_RECORD(iface, struct recorder, completed_iface);
+
+    if (!job || !args) return E_FAIL;
+    InterlockedIncrement(&r->completed_calls);
+    return S_OK;
+}
+
+static const IInstallationCompletedCallbackVtbl completed_vtbl =
+{
+    completed_qi, completed_addref, completed_release, completed_invoke,
+};
+
+static void recorder_init(struct recorder *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->progress_iface.lpVtbl = &progress_vtbl;
+    r->completed_iface.lpVtbl = &completed_vtbl;
+    r->refs = 1;
+}
+
+static void begin_install_reports_and_ends(void **state)
+{
+    struct package p[2];
+    struct recorder r;
+    IUpdateCollection *updates, *job_updates = NULL;
+    IUpdateInstaller *installer, *other;
+    IInstallationResult *result = NULL;
+    IInstallationProgress *progress = NULL;
+    IUpdateInstallationResult *update_result = NULL;
+    IInstallationJob *job = NULL;
+    OperationResultCode code = 0;
+    VARIANT state_in, state_out;
+    VARIANT_BOOL done = VARIANT_FALSE;
+    LONG count = 0, percent = -1, index = -1;
+
+    (void)state;
+    new_package(&p[0], CMD, L"0");
+    new_package(&p[1], CMD, L"3010");
+    p[1].return_codes = L"<cmd:ReturnCode Code=\"3010\" Result=\"Succeeded\" Reboot=\"true\"/>";
+    updates = search(p, 2);
+    download(updates);
+    installer = installer_for(updates);
+    recorder_init(&r);
+    V_VT(&state_in) = VT_I4;
+    V_I4(&state_in) = 42;
+    assert_hr(S_OK, IUpdateInstaller_BeginInstall(installer, (IUnknown *)&r.progress_iface,
+                                                  (IUnknown *)&r.completed_iface, state_in, &job));
+    assert_hr(S_OK, IUpdateInstaller_EndInstall(installer, job, &result));
+    assert_overall(result, S_OK, orcSucceeded, TRUE);
+    assert_update(result, 1, S_OK, orcSucceeded, TRUE);
+    IInstallationResult_Release(result);
+    assert_hr(S_OK, IInstallationJob_CleanUp(job));
+    assert_int_equal(1, r.completed_calls);
+    assert_true(r.reports >= 2);
+    assert_int_equal(100, r.last_percent);
+    assert_int_equal(1, r.refs);        /* every callback reference given back */
+
+    assert_hr(S_OK, IInstallationJob_get_IsCompleted(job, &done));
+    assert_int_equal(VARIANT_TRUE, done);
+    assert_hr(S_OK, IInstallationJob_get_AsyncState(job, &state_out));
+    assert_int_equal(VT_I4, V_VT(&state_out));
+    assert_int_equal(42, V_I4(&state_out));
+    assert_hr(S_OK, IInstallationJob_get_Updates(job, &job_updates));
+    assert_hr(S_OK, IUpdateCollection_get_Count(job_updates, &count));
+    assert_int_equal(2, count);
+    IUpdateCollection_Release(job_updates);
+    assert_hr(S_OK, IInstallationJob_GetProgress(job, &progress));
+    assert_hr(S_OK, IInstallationProgress_get_PercentComplete(progress, &percent));
+    assert_int_equal(100, percent);
+    assert_hr(S_OK, IInstallationProgress_get_CurrentUpdateIndex(progress, &index));
+    assert_int_equal(1, index);
+    assert_hr(S_OK, IInstallationProgress_get_CurrentUpdatePercentComplete(progress, &percent));
+    assert_int_equal(100, percent);
+    assert_hr(S_OK, IInstallationProgress_GetUpdateResult(progress, 0, &update_result));
+    assert_hr(S_OK, IUpdateInstallationResult_get_ResultCode(update_result, &code));
+    assert_int_equal(orcSucceeded, code);
+    IUpdateInstallationResult_Release(update_result);
+    assert_hr(WU_E_INVALIDINDEX, IInstallationProgress_GetUpdateResult(progress, 2, &update_result));
+    IInstallationProgress_Release(progress);
+
+    /* End once, on the installer and the Begin that made it */
+    assert_hr(WU_E_INVALID_OPERATION, IUpdateInstaller_EndInstall(installer, job, &result));
+    assert_hr(E_INVALIDARG, IUpdateInstaller_EndUninstall(installer, job, &result));
+    other = installer_for(NULL);
+    assert_hr(E_INVALIDARG, IUpdateInstaller_EndInstall(other, job, &result));
+    assert_hr(E_POINTER, IUpdateInstaller_EndInstall(other, NULL, &result));
+    IUpdateInstaller_Release(other);
+    IInstallationJob_Release(job);
+    IUpdateInstaller_Release(installer);
+    IUpdateCollection_Release(updates);
+    reg_delete_tree(reboot_key);
+}
+
+static void wait_for_file(const WCHAR *path)
+{
+    int i;
+
+    for (i = 0; i < 600 && !exists(path); i++) Sleep(100);
+    assert_true(exists(path));
+}
+
+/* The child: another process sees the machine busy and is refused. */
+static int check_busy(const char *service)
+{
+    WCHAR service_w[64];
+    IUpdateCollection *updates;
+    IUpdateInstaller *installer;
+    IInstallationResult *result = NULL;
+    VARIANT_BOOL busy = VARIANT_FALSE;
+    HRESULT hr;
+
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    MultiByteToWideChar(CP_ACP, 0, service, -1, service_w, ARRAYSIZE(service_w));
+    updates = search_service(service_w, L"IsInstalled=0");
+    installer = create(&CLSID_UpdateInstaller, &IID_IUpdateInstaller);
+    IUpdateInstaller_put_Updates(installer, updates);
+    IUpdateInstaller_get_IsBusy(installer, &busy);
+    hr = IUpdateInstaller_Install(installer, &result);
+    if (result) IInstallationResult_Release(result);
+    IUpdateInstaller_Release(installer);
+    IUpdateCollection_Release(updates);
+    CoUninitialize();
+    return busy == VARIANT_TRUE && hr == WU_E_INSTALL_NOT_ALLOWED ? 0 : 1;
+}
+
+static void busy_everywhere_and_abort_between_updates(void **state)
+{
+    struct package p[2];
+    IUpdateCollection *updates;
+    IUpdateInstaller *installer, *second;
+    IInstallationResult *result = NULL;
+    IInstallationJob *job = NULL, *job2 = (void *)1;
+    VARIANT_BOOL busy = VARIANT_FALSE;
+    WCHAR started[MAX_PATH], gate[MAX_PATH], args[128];
+    VARIANT none;
+    BSTR service;
+
+    (void)state;
+    new_package(&p[0], CMD, L"0");
+    p[0].gate = TRUE;
+    new_package(&p[1], CMD, L"0");
+    service = register_catalog(p, 2);
+    updates = search_service(service, L"IsInstalled=0");
+    download(updates);
+    installer = installer_for(updates);
+    second = installer_for(updates);
+    V_VT(&none) = VT_EMPTY;
+    assert_hr(S_OK, IUpdateInstaller_BeginInstall(installer, NULL, NULL, none, &job));
+    state_file(&p[0], L".started", started);
+    state_file(&p[0], L".gate", gate);
+    wait_for_file(started);
+
+    assert_hr(S_OK, IUpdateInstaller_get_IsBusy(second, &busy));
+    assert_int_equal(VARIANT_TRUE, busy);
+    assert_hr(WU_E_INSTALL_NOT_ALLOWED, IUpdateInstaller_Install(second, &result));
+    assert_null(result);
+    assert_hr(WU_E_INSTALL_NOT_ALLOWED, IUpdateInstaller_BeginInstall(second, NULL, NULL, none, &job2));
+    assert_null(job2);
+    swprintf(args, ARRAYSIZE(args), L"--check-busy %ls", service);
+    assert_int_equal(0, run_self(args));
+
+    /* the running installer finishes; the next update never starts */
+    assert_hr(S_OK, IInstallationJob_RequestAbort(job));
+    write_text_file(gate);
+    assert_hr(S_OK, IUpdateInstaller_EndInstall(installer, job, &result));
+    assert_overall(result, S_OK, orcAborted, FALSE);
+    assert_update(result, 0, S_OK, orcSucceeded, FALSE);
+    assert_update(result, 1, E_ABORT, orcAborted, FALSE);
+    IInstallationResult_Release(result);
+    assert_int_equal(1, runs_of(&p[0]));
+    assert_int_equal(0, runs_of(&p[1]));
+    IInstallationJob_Release(job);
+
+    assert_hr(S_OK, IUpdateInstaller_get_IsBusy(second, &busy));
+    assert_int_equal(VARIANT_FALSE, busy);
+    IUpdateInstaller_Release(second);
+    IUpdateInstaller_Release(installer);
+    SysFreeString(service);
+    IUpdateCollection_Release(updates);
+}
+
+/* For install.vbs: a catalog of one command-line update that exits 0. */
+static int write_script_catalog(const char *path)
+{
+    struct package p;
+    WCHAR wide[MAX_PATH];
+
+    new_package(&p, CMD, L"0");
+    MultiByteToWideChar(CP_ACP, 0, path, -1, wide, ARRAYSIZE(wide));
+    write_catalog(wide, &p, 1);
+    return 0;
+}
+
+static BOOL read_environment(void)
+{
+    WCHAR base[MAX_PATH];
+
+    if (!GetEnvironmentVariableW(L"OPENWUA_PAYLOAD", payload, MAX_PATH)
+        || !GetEnvironmentVariableW(L"OPENWUA_MSI", msi_folder, MAX_PATH))
+    {
+        fprintf(stderr, "OPENWUA_PAYLOAD and OPENWUA_MSI come from ctest\n");
+        return FALSE;
+    }
+    GetTempPathW(ARRAYSIZE(base), base);
+    swprintf(work, ARRAYSIZE(work), L"%lsinstall-tests-%lu", base, GetCurrentProcessId());
+    CreateDirectoryW(work, NULL);
+    return TRUE;
+}
+
+/* Wine hands out the same process IDs again: no state files from an earlier run. */
+static void empty_work_folder(void)
+{
+    SHFILEOPSTRUCTW op = { 0 };
+    WCHAR folder[MAX_PATH + 1] = { 0 };
+
+    wcscpy(folder, work);
+    op.wFunc = FO_DELETE;
+    op.pFrom = folder;
+    op.fFlags = FOF_NO_UI;
+    SHFileOperationW(&op);
+    CreateDirectoryW(work, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] =
+    {
+        LEAK_CHECKED(installer_members_keep_what_they_are_given),
+        LEAK_CHECKED(no_updates_is_wu_e_no_update),
+        LEAK_CHECKED(command_line_exit_codes_are_mapped),
+        LEAK_CHECKED(missing_content_and_eula_fail_their_own_result),
+        LEAK_CHECKED(command_line_updates_cannot_be_uninstalled),
+        LEAK_CHECKED(msi_installs_and_uninstalls),
+        LEAK_CHECKED(begin_install_reports_and_ends),
+        LEAK_CHECKED(busy_everywhere_and_abort_between_updates),
+    };
+
+    if (!read_environment()) return 1;
+    if (argc > 4 && !strcmp(argv[1], "--check-installed")) return check_installed(argv[2], argv[3], argv[4]);
+    if (argc > 2 && !strcmp(argv[1], "--check-busy")) return check_busy(argv[2]);
+    empty_work_folder();
+    if (argc > 2 && !strcmp(argv[1], "--write-script-catalog")) return write_script_catalog(argv[2]);
+    start_clean(NULL);
+    return RUN_TESTS(tests);
+}
