@@ -64,6 +64,15 @@ void cache_folder(const WCHAR *id, WCHAR *path)
 }
 
 /* A file of the work folder, as a path and as a file:// URL. */
+void partial_folder(const WCHAR *id, WCHAR *path)
+{
+    WCHAR base[MAX_PATH];
+
+    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, base));
+    if (id) swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\Partial\\%ls", base, id);
+    else swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\Partial", base);
+}
+
 void work_path(WCHAR *path, const WCHAR *name)
 {
     swprintf(path, MAX_PATH, L"%ls\\%ls", work, name);
@@ -204,6 +213,10 @@ static void start_clean(void)
     op.wFunc = FO_DELETE;
     op.pFrom = folder;
     op.fFlags = FOF_NO_UI;
+    SHFileOperationW(&op);
+    if (exists(folder)) fprintf(stderr, "cannot empty %ls\n", folder);
+    partial_folder(NULL, folder);
+    folder[wcslen(folder) + 1] = 0;
     SHFileOperationW(&op);
     if (exists(folder)) fprintf(stderr, "cannot empty %ls\n", folder);
 }

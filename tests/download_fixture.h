@@ -40,6 +40,8 @@ void base64_digest(const WCHAR *algorithm, const char *data, WCHAR *text, DWORD 
 void write_file(const WCHAR *path, const char *data);
 BOOL exists(const WCHAR *path);
 void cache_folder(const WCHAR *id, WCHAR *path);
+/* %ProgramData%\OpenWUA\Partial\<id> (or the Partial folder itself), where parts of files wait. */
+void partial_folder(const WCHAR *id, WCHAR *path);
 /* A file of the work folder, as a path and as a file:// URL. */
 void work_path(WCHAR *path, const WCHAR *name);
 void work_url(WCHAR *url, const WCHAR *name);
