@@ -284,13 +284,29 @@ static HRESULT file_list_get(struct update_record *record, struct file_list *lis
 struct update_hook
 {
     const volatile LONG *abort;                         /* stops between files and between reads: E_ABORT */
-    void (*file_done)(void *context, ULONGLONG bytes);  /* after each file that is in the cache */
+    /* the update's bytes in place so far: files done, and the part of the one coming */
+    void (*bytes)(void *context, ULONGLONG done);
     void *context;
 };
+
+struct file_progress
+{
+    const struct update_hook *hook;
+    ULONGLONG before;           /* the bytes of the update's files done before this one */
+};
+
+static void file_progress(void *context, ULONGLONG done, ULONGLONG total)
+{
+    struct file_progress *progress = context;
+
+    (void)total;
+    progress->hook->bytes(progress->hook->context, progress->before + done);
+}
 
 static HRESULT download_update(IUpdate *update, BOOL force, const struct update_hook *hook)
 {
     struct transport_options options = { 0 };
+    struct file_progress progress = { hook, 0 };
     struct update_record *record;
     struct file_list list;
     BOOL fetched, removed, any_removed = FALSE;
@@ -299,7 +315,12 @@ static HRESULT download_update(IUpdate *update, BOOL force, const struct update_
 
     /* a client's own IUpdate has no content OpenWUA knows of */
     if (!(record = update_record_from(update))) return WU_E_INVALID_UPDATE;
-    if (hook) options.abort = hook->abort;
+    if (hook)
+    {
+        options.abort = hook->abort;
+        options.progress = file_progress;
+        options.progress_context = &progress;
+    }
     if (SUCCEEDED(hr = file_list_get(record, &list)))
     {
         for (i = 0; i < list.count && SUCCEEDED(hr); i++)
@@ -311,7 +332,8 @@ static HRESULT download_update(IUpdate *update, BOOL force, const struct update_
             }
             hr = download_file(&record->id, &list.files[i], force, hook ? &options : NULL, &fetched, &removed);
             if (removed) any_removed = TRUE;
-            if (SUCCEEDED(hr) && hook && hook->file_done) hook->file_done(hook->context, list.files[i].size);
+            if (SUCCEEDED(hr)) progress.before += list.files[i].size;
+            if (SUCCEEDED(hr) && hook) hook->bytes(hook->context, progress.before);
         }
         file_list_free(&list);
     }
@@ -339,9 +361,11 @@ HRESULT download_copy_from_cache(struct update_record *record, const WCHAR *path
 
 /* --- the progress record of an asynchronous download ---
  *
- * Bytes are the catalog sizes of the updates' files; a file counts as
- * downloaded once it is in the cache (fetched or found intact), so bytes move
- * per file, not per read.  PercentComplete is weighted by bytes:
+ * Bytes are the catalog sizes of the updates' files.  They move with every
+ * read of a fetch (a resumed part counts from its start: those bytes are
+ * there), and by the whole file for one found intact in the cache.  The
+ * progress callback hears of them at most every 200 ms, besides once per
+ * update and a last time at the end.  PercentComplete is weighted by bytes:
  *     100 * (bytes of the updates already processed + CurrentUpdateBytesDownloaded)
  *         / TotalBytesToDownload
  * where a processed update counts its full size whatever its outcome, so the
@@ -692,13 +716,16 @@ static void report(struct download_task *task, BOOL force)
     IDownloadProgressChangedCallbackArgs_Release(&args->IDownloadProgressChangedCallbackArgs_iface);
 }
 
-static void task_file_done(void *context, ULONGLONG bytes)
+/* Bytes can go back (a part the server would not continue is fetched from
+ * its start again): the totals follow, in unsigned arithmetic that comes
+ * out right. */
+static void task_bytes(void *context, ULONGLONG done)
 {
     struct download_task *task = context;
 
     AcquireSRWLockExclusive(&task->lock);
-    task->record.current_done += bytes;
-    task->record.total_done += bytes;
+    task->record.total_done += done - task->record.current_done;
+    task->record.current_done = done;
     ReleaseSRWLockExclusive(&task->lock);
     report(task, FALSE);
 }
@@ -727,7 +754,7 @@ static HRESULT download_work(struct job *job, void *context, IUnknown **out)
 {
     struct download_task *task = context;
     struct progress_record *r = &task->record;
-    struct update_hook hook = { job_abort_flag(job), task_file_done, task };
+    struct update_hook hook = { job_abort_flag(job), task_bytes, task };
     struct outcome *outcomes;
     IDownloadResult *result;
     ULONGLONG total = 0;
