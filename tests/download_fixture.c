@@ -221,7 +221,7 @@ static void start_clean(void)
     if (exists(folder)) fprintf(stderr, "cannot empty %ls\n", folder);
 }
 
-BOOL download_fixture_init(const WCHAR *folder)
+static BOOL fixture_init(const WCHAR *folder, BOOL clean)
 {
     const char *root = getenv("OPENWUA_HTTP_ROOT"), *log = getenv("OPENWUA_HTTP_LOG");
     WCHAR base[MAX_PATH];
@@ -236,6 +236,16 @@ BOOL download_fixture_init(const WCHAR *folder)
     GetTempPathW(ARRAYSIZE(base), base);
     swprintf(work, ARRAYSIZE(work), L"%ls%ls-%lu", base, folder, GetCurrentProcessId());
     CreateDirectoryW(work, NULL);
-    start_clean();
+    if (clean) start_clean();
     return TRUE;
+}
+
+BOOL download_fixture_init(const WCHAR *folder)
+{
+    return fixture_init(folder, TRUE);
+}
+
+BOOL download_fixture_join(const WCHAR *folder)
+{
+    return fixture_init(folder, FALSE);
 }

@@ -35,6 +35,8 @@ struct test_package
 /* Reads the fixture server's settings from the environment ctest gives, makes the
  * work folder %TEMP%\<folder>-<pid>, and empties OpenWUA's services and cache. */
 BOOL download_fixture_init(const WCHAR *folder);
+/* The same without emptying anything: for a child process of a test. */
+BOOL download_fixture_join(const WCHAR *folder);
 void new_id(struct test_package *package, const WCHAR *title);
 void base64_digest(const WCHAR *algorithm, const char *data, WCHAR *text, DWORD chars);
 void write_file(const WCHAR *path, const char *data);

@@ -826,8 +826,8 @@ struct stalled_abort
 {
     volatile LONG flag;
     DWORD raised;
-    HANDLE part_has_bytes;      /* NULL: raise after 300 ms */
-    const WCHAR *part;
+    const WCHAR *part;          /* NULL: raise after 300 ms; else once it has bytes */
+    BOOL had_bytes;
 };
 
 static DWORD WINAPI abort_when_stalled(void *arg)
@@ -844,7 +844,7 @@ static DWORD WINAPI abort_when_stalled(void *arg)
         DWORD size = file == INVALID_HANDLE_VALUE ? 0 : GetFileSize(file, NULL);
 
         if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
-        if (size) break;
+        if ((a->had_bytes = size > 0)) break;
         Sleep(50);
     }
     a->raised = GetTickCount();
@@ -857,7 +857,7 @@ static void abort_while_server_stalls(void **state)
     static const WCHAR *const paths[] =
     {
         L"slow/60000/stall.bin",                /* no answer at all */
-        L"trickle/50000/60000/stall.bin",       /* part of the body, then nothing */
+        L"trickle/70000/60000/stall.bin",       /* a read's worth of the body, then nothing */
     };
     struct stalled_abort a;
     struct transport_options options = { .abort = &a.flag };
@@ -881,6 +881,8 @@ static void abort_while_server_stalls(void **state)
         /* the server stalls for a minute: done long before, whatever the clock */
         assert_true(latency < 10000);
         WaitForSingleObject(thread, INFINITE);
+        /* mid-body: the flag went up once the part had bytes */
+        if (i) assert_true(a.had_bytes);
         CloseHandle(thread);
     }
     /* what came before the stall stays, for the next fetch to continue */
