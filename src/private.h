@@ -166,6 +166,8 @@ struct update_record *update_record_from(IUpdate *update);
 
 /* --- downloading (downloader.c) --- */
 HRESULT downloader_create(REFIID riid, void **obj);
+/* A session's downloader: downloads go through proxy's settings (NULL: the system proxy). */
+HRESULT downloader_create_for_session(IWebProxy *proxy, IUpdateDownloader **out);
 HRESULT download_copy_from_cache(struct update_record *record, const WCHAR *path);
 
 /* --- read-only collections of objects (rocoll.c) --- */

@@ -783,6 +783,96 @@ static void abort_while_the_server_stalls(void **state)
     free(content);
 }
 
+/* Whether the fixture logged a request for name in the absolute form a proxy
+ * is sent (Wine writes the port in: http://openwua-test.invalid:80/name). */
+static BOOL logged_proxied(const WCHAR *name)
+{
+    char *log = read_file(http_log), needle[300], *line;
+    BOOL found = FALSE;
+
+    snprintf(needle, sizeof(needle), "/%ls\"", name);
+    for (line = log; line && !found && (line = strstr(line, "\"path\": \"http://openwua-test.invalid")); line++)
+        found = strstr(line, needle) && strstr(line, needle) < (strchr(line, '\n') ? strchr(line, '\n') : line + strlen(line));
+    free(log);
+    return found;
+}
+
+static IDownloadResult *download_with(IUpdateDownloader *downloader, IUpdateCollection *updates)
+{
+    IDownloadResult *result = NULL;
+
+    assert_hr(S_OK, IUpdateDownloader_put_Updates(downloader, updates));
+    assert_hr(S_OK, IUpdateDownloader_Download(downloader, &result));
+    IUpdateDownloader_Release(downloader);
+    return result;
+}
+
+static void the_session_proxy_is_used(void **state)
+{
+    struct test_package package = { 0 };
+    IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
+    IWebProxy *proxy = create(&CLSID_WebProxy, &IID_IWebProxy);
+    IStringCollection *bypass = create(&CLSID_StringCollection, &IID_IStringCollection);
+    WCHAR name[64], url[512], address[64], path[MAX_PATH];
+    IUpdateDownloader *downloader;
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+    BSTR text;
+    LONG index;
+
+    (void)state;
+    new_id(&package, L"Proxied");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-proxied.bin", package.id);
+    serve(name, "through the proxy");
+    /* a host that does not resolve: only a proxy reaches it */
+    swprintf(url, ARRAYSIZE(url), L"http://openwua-test.invalid/%ls", name);
+    package.files[0] = (struct test_file){ .name = L"proxied.bin", .uri = url, .content = "through the proxy" };
+    updates = search(&package, 1);
+
+    /* the creatable downloader uses the system proxy: none here */
+    result = download_with(create(&CLSID_UpdateDownloader, &IID_IUpdateDownloader), updates);
+    assert_result(result, WU_E_PT_WINHTTP_NAME_NOT_RESOLVED, orcFailed);
+    IDownloadResult_Release(result);
+    /* so does a session's with the default WebProxy (AutoDetect, no address) */
+    assert_hr(S_OK, IUpdateSession_CreateUpdateDownloader(session, &downloader));
+    result = download_with(downloader, updates);
+    assert_result(result, WU_E_PT_WINHTTP_NAME_NOT_RESOLVED, orcFailed);
+    IDownloadResult_Release(result);
+
+    /* the fixture as the session's proxy, with the host on the bypass list: straight, and unresolved */
+    swprintf(address, ARRAYSIZE(address), L"127.0.0.1:%u", port);
+    text = SysAllocString(address);
+    assert_hr(S_OK, IWebProxy_put_Address(proxy, text));
+    SysFreeString(text);
+    text = SysAllocString(L"openwua-test.invalid");
+    assert_hr(S_OK, IStringCollection_Add(bypass, text, &index));
+    SysFreeString(text);
+    assert_hr(S_OK, IWebProxy_put_BypassList(proxy, bypass));
+    assert_hr(S_OK, IUpdateSession_put_WebProxy(session, proxy));
+    assert_hr(S_OK, IUpdateSession_CreateUpdateDownloader(session, &downloader));
+    result = download_with(downloader, updates);
+    assert_result(result, WU_E_PT_WINHTTP_NAME_NOT_RESOLVED, orcFailed);
+    IDownloadResult_Release(result);
+    assert_false(logged_proxied(name));
+
+    /* without the bypass entry: through the proxy (the same WebProxy object, changed) */
+    IStringCollection_Release(bypass);
+    bypass = create(&CLSID_StringCollection, &IID_IStringCollection);
+    assert_hr(S_OK, IWebProxy_put_BypassList(proxy, bypass));
+    assert_hr(S_OK, IUpdateSession_CreateUpdateDownloader(session, &downloader));
+    result = download_with(downloader, updates);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    cache_file(package.id, L"proxied.bin", path);
+    assert_file(path, "through the proxy");
+    /* the fixture saw the absolute URI a proxy is sent */
+    assert_true(logged_proxied(name));
+    IStringCollection_Release(bypass);
+    IWebProxy_Release(proxy);
+    IUpdateSession_Release(session);
+    IUpdateCollection_Release(updates);
+}
+
 /* A client's own IUpdate: only its IUnknown part is ever called. */
 static HRESULT WINAPI foreign_QueryInterface(IUpdate *iface, REFIID riid, void **obj)
 {
@@ -889,6 +979,7 @@ int main(int argc, char **argv)
         LEAK_CHECKED(resume_after_the_process_is_killed),
         LEAK_CHECKED(two_jobs_on_one_update),
         LEAK_CHECKED(abort_while_the_server_stalls),
+        LEAK_CHECKED(the_session_proxy_is_used),
     };
 
     if (argc == 3 && !strcmp(argv[1], "--child-download")) return child_download(argv[2]);
