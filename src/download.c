@@ -130,10 +130,13 @@ HRESULT download_verify(const WCHAR *path, const struct catalog_file *file)
     HANDLE handle;
     HRESULT hr;
 
+    if (file->no_digest && !catalog_allows_no_digest()) return WU_E_METADATA_NO_VERIFICATION_DATA;
+
     handle = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
     if (handle == INVALID_HANDLE_VALUE) return file_error();
     if (!GetFileSizeEx(handle, &size)) hr = file_error();
     else if ((ULONGLONG)size.QuadPart != file->size) hr = WU_E_DM_INCORRECTFILEHASH;
+    else if (file->no_digest) hr = S_OK;    /* allowed by the policy: the size is all there is */
     else if (SUCCEEDED(hr = hash_file(handle, file->has_sha256, sha1, sha256)))
     {
         if (memcmp(sha1, file->sha1, sizeof(sha1)) || (file->has_sha256 && memcmp(sha256, file->sha256, sizeof(sha256))))
@@ -361,6 +364,8 @@ HRESULT download_file(const GUID *update, const struct catalog_file *file, BOOL 
 
     *fetched = *removed = FALSE;
     if (!download_name_is_safe(file->name)) return WU_E_INVALID_FILE;
+    /* refused before anything is fetched that could not be checked */
+    if (file->no_digest && !catalog_allows_no_digest()) return WU_E_METADATA_NO_VERIFICATION_DATA;
     /* Folders are made only when something is to be fetched: a cached file needs none. */
     if (FAILED(hr = download_folder(update, FALSE, folder))) return hr;
     if (FAILED(hr = path_in(final, folder, file->name))) return hr;

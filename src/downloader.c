@@ -855,6 +855,9 @@ static HRESULT download_work(struct job *job, void *context, IUnknown **out)
     HRESULT hr;
 
     task->job = job;
+    /* the 200 ms between throttled reports count from the start: a small
+     * first update is reported by its own report, not by a read in it */
+    task->last_report = GetTickCount();
     for (i = 0; i < count; i++) total += (task->sizes[i] = update_size(task->items[i]));
     AcquireSRWLockExclusive(&task->lock);
     r->total_total = total;

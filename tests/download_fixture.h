@@ -30,6 +30,7 @@ struct test_package
     WCHAR id[37];
     const WCHAR *title;
     struct test_file files[3];
+    BOOL no_digest;             /* OriginFiles without Digest */
 };
 
 /* Reads the fixture server's settings from the environment ctest gives, makes the
@@ -50,6 +51,8 @@ void work_url(WCHAR *url, const WCHAR *name);
 void write_catalog(const WCHAR *path, const struct test_package *packages, unsigned int count);
 /* Writes the catalog, registers it, searches it: the updates in catalog order. */
 IUpdateCollection *search(const struct test_package *packages, unsigned int count);
+/* The same, returning what AddScanPackageService or Search fails with (the updates on success). */
+HRESULT try_search(const struct test_package *packages, unsigned int count, IUpdateCollection **updates);
 IUpdate *item(IUpdateCollection *updates, LONG index);
 BOOL is_downloaded(IUpdate *update);
 

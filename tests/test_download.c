@@ -873,6 +873,55 @@ static void the_session_proxy_is_used(void **state)
     IUpdateCollection_Release(updates);
 }
 
+static void content_without_a_digest(void **state)
+{
+    static const WCHAR policy_key[] = L"Software\\OpenWUA";
+    struct test_package package = { 0 };
+    WCHAR name[64], url[512], path[MAX_PATH];
+    IUpdateCollection *updates = (void *)1;
+    IDownloadResult *result;
+    HKEY key;
+
+    (void)state;
+    new_id(&package, L"No digest");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-nodigest.bin", package.id);
+    serve(name, "nothing vouches for this");
+    http_url(url, name);
+    package.files[0] = (struct test_file){ .name = L"nodigest.bin", .uri = url, .content = "nothing vouches for this" };
+    package.no_digest = TRUE;
+    /* without the policy: such a catalog is refused (by AddScanPackageService), nothing is fetched */
+    assert_hr(WU_E_XML_MISSINGDATA, try_search(&package, 1, &updates));
+    assert_null(updates);
+    assert_int_equal(0, requests_for(name));
+
+    /* with it: loaded, downloaded, checked by its size */
+    reg_set_dword(policy_key, L"AllowContentWithoutDigest", 1);
+    updates = search(&package, 1);
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    cache_file(package.id, L"nodigest.bin", path);
+    assert_file(path, "nothing vouches for this");
+    /* the size is still checked */
+    write_file(path, "nothing vouches for thi");
+    serve(name, "nothing vouches for thi");
+    result = download(updates, FALSE);
+    assert_result(result, WU_E_DM_INCORRECTFILEHASH, orcFailed);
+    IDownloadResult_Release(result);
+    assert_false(exists(path));
+
+    /* the policy taken back: an update loaded under it is not downloaded any more */
+    serve(name, "nothing vouches for this");
+    assert_int_equal(0, RegOpenKeyExW(HKEY_LOCAL_MACHINE, policy_key, 0, KEY_SET_VALUE, &key));
+    RegDeleteValueW(key, L"AllowContentWithoutDigest");
+    RegCloseKey(key);
+    result = download(updates, FALSE);
+    assert_result(result, WU_E_METADATA_NO_VERIFICATION_DATA, orcFailed);
+    IDownloadResult_Release(result);
+    assert_false(exists(path));
+    IUpdateCollection_Release(updates);
+}
+
 /* A client's own IUpdate: only its IUnknown part is ever called. */
 static HRESULT WINAPI foreign_QueryInterface(IUpdate *iface, REFIID riid, void **obj)
 {
@@ -980,6 +1029,7 @@ int main(int argc, char **argv)
         LEAK_CHECKED(two_jobs_on_one_update),
         LEAK_CHECKED(abort_while_the_server_stalls),
         LEAK_CHECKED(the_session_proxy_is_used),
+        LEAK_CHECKED(content_without_a_digest),
     };
 
     if (argc == 3 && !strcmp(argv[1], "--child-download")) return child_download(argv[2]);
