@@ -868,6 +868,16 @@ static HRESULT parse_additional_digest(struct loader *loader, const struct node 
     return hr;
 }
 
+BOOL catalog_allows_no_digest(void)
+{
+    DWORD value = 0, size = sizeof(value);
+
+    if (RegGetValueW(HKEY_LOCAL_MACHINE, L"Software\\OpenWUA", L"AllowContentWithoutDigest", RRF_RT_REG_DWORD, NULL,
+                     &value, &size))
+        return FALSE;
+    return value == 1;
+}
+
 static HRESULT parse_origin_file(struct loader *loader, const struct node *node, struct catalog_item *item)
 {
     enum { DIGEST, NAME, SIZE, MODIFIED, URI };
@@ -880,7 +890,9 @@ static HRESULT parse_origin_file(struct loader *loader, const struct node *node,
     if (item->file) return WU_E_XML_INVALID;
     if (!(item->file = file = calloc(1, sizeof(*file)))) return E_OUTOFMEMORY;
     if (FAILED(hr = read_attrs(loader, attrs, ARRAY_SIZE(attrs)))) return hr;
-    if (!attrs[DIGEST].value || !attrs[NAME].value || !attrs[SIZE].value) hr = WU_E_XML_MISSINGDATA;
+    if (!attrs[NAME].value || !attrs[SIZE].value) hr = WU_E_XML_MISSINGDATA;
+    /* content nothing could verify: only when the policy allows it */
+    else if (!attrs[DIGEST].value) hr = (file->no_digest = catalog_allows_no_digest()) ? S_OK : WU_E_XML_MISSINGDATA;
     else hr = parse_digest(attrs[DIGEST].value, file->sha1, sizeof(file->sha1));
     if (SUCCEEDED(hr)) hr = parse_uint64(attrs[SIZE].value, &file->size);
     if (SUCCEEDED(hr) && attrs[MODIFIED].value) hr = parse_date(attrs[MODIFIED].value, &file->modified);

@@ -49,6 +49,7 @@ struct catalog_file
     WCHAR *name;                /* OriginFile/@FileName, as written: checked before use */
     ULONGLONG size;
     BYTE sha1[20];
+    BOOL no_digest;             /* no Digest (policy allowed): sha1 is not set, the size is the only check */
     BOOL has_sha256;
     BYTE sha256[32];
     WCHAR *uri;                 /* OriginFile/@OriginUri, may be NULL */
@@ -137,6 +138,14 @@ struct catalog
  * be read, the transport's WU_E_PT_* codes for a fetch that fails (never a stale
  * cached copy instead), E_OUTOFMEMORY.  On error *out is NULL and nothing else changed. */
 HRESULT catalog_load(const WCHAR *location, struct catalog **out);
+
+/* The policy HKLM\Software\OpenWUA, DWORD AllowContentWithoutDigest = 1:
+ * an OriginFile without a Digest is loaded (no_digest set) and its content
+ * downloaded and checked by its size only.  Without it such a catalog does
+ * not load (WU_E_XML_MISSINGDATA), and a file loaded while the policy was on
+ * fails its download with WU_E_METADATA_NO_VERIFICATION_DATA once it is off.
+ * Read each time: a change counts from the next load or download on. */
+BOOL catalog_allows_no_digest(void);
 /* The same for one XML document in a stream. */
 HRESULT catalog_load_stream(IStream *stream, struct catalog **out);
 void catalog_free(struct catalog *catalog);

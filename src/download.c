@@ -130,10 +130,13 @@ HRESULT download_verify(const WCHAR *path, const struct catalog_file *file)
     HANDLE handle;
     HRESULT hr;
 
+    if (file->no_digest && !catalog_allows_no_digest()) return WU_E_METADATA_NO_VERIFICATION_DATA;
+
     handle = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
     if (handle == INVALID_HANDLE_VALUE) return file_error();
     if (!GetFileSizeEx(handle, &size)) hr = file_error();
     else if ((ULONGLONG)size.QuadPart != file->size) hr = WU_E_DM_INCORRECTFILEHASH;
+    else if (file->no_digest) hr = S_OK;    /* allowed by the policy: the size is all there is */
     else if (SUCCEEDED(hr = hash_file(handle, file->has_sha256, sha1, sha256)))
     {
         if (memcmp(sha1, file->sha1, sizeof(sha1)) || (file->has_sha256 && memcmp(sha256, file->sha256, sizeof(sha256))))
@@ -167,9 +170,10 @@ static BOOL CALLBACK find_program_data(INIT_ONCE *once, void *param, void **cont
     return TRUE;
 }
 
-HRESULT download_folder(const GUID *update, BOOL create, WCHAR path[MAX_PATH])
+/* %ProgramData%\OpenWUA\<kind>\<UpdateID>, made as needed when create is TRUE. */
+static HRESULT update_folder(const WCHAR *kind, const GUID *update, BOOL create, WCHAR path[MAX_PATH])
 {
-    static const WCHAR *const levels[] = { L"\\OpenWUA", L"\\Download", L"\\" };
+    const WCHAR *levels[] = { L"\\OpenWUA", kind, L"\\" };
     const WCHAR *base = program_data;
     size_t used;
     HRESULT hr;
@@ -195,6 +199,11 @@ HRESULT download_folder(const GUID *update, BOOL create, WCHAR path[MAX_PATH])
     return S_OK;
 }
 
+HRESULT download_folder(const GUID *update, BOOL create, WCHAR path[MAX_PATH])
+{
+    return update_folder(L"\\Download", update, create, path);
+}
+
 static HRESULT path_in(WCHAR path[MAX_PATH], const WCHAR *folder, const WCHAR *name)
 {
     if (wcslen(folder) + 1 + wcslen(name) >= MAX_PATH) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
@@ -211,24 +220,12 @@ static BOOL is_absolute_path(const WCHAR *path)
     return path[0] == '\\' && path[1] == '\\' && path[2] && path[2] != '\\';
 }
 
-/* Copies a file:// URL's or a path's file, or fetches an http(s) URL, into temp. */
-static HRESULT fetch_to(const struct catalog_file *file, const struct transport_options *options, const WCHAR *temp)
+/* Copies a file:// URL's or a path's file into temp. */
+static HRESULT copy_to(const struct catalog_file *file, const WCHAR *temp)
 {
-    struct transport_options mine = { 0 };
     WCHAR local[MAX_PATH];
     DWORD length = ARRAYSIZE(local);
-    HRESULT hr;
 
-    if (!file->uri || !*file->uri) return WU_E_DM_URLNOTAVAILABLE;
-    if (transport_is_http_url(file->uri))
-    {
-        if (options) mine = *options;
-        mine.validator = NULL;      /* never conditional: temp is not a copy of anything */
-        mine.max_bytes = file->size ? file->size : 1;   /* a longer body cannot be the right one */
-        hr = transport_fetch(file->uri, temp, &mine);
-        if (hr == HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE)) hr = WU_E_DM_INCORRECTFILEHASH;
-        return hr;
-    }
     if (UrlIsFileUrlW(file->uri))
     {
         if (FAILED(PathCreateFromUrlW(file->uri, local, &length, 0)) || !is_absolute_path(local))
@@ -244,39 +241,144 @@ static HRESULT fetch_to(const struct catalog_file *file, const struct transport_
     return S_OK;
 }
 
-HRESULT download_file(const GUID *update, const struct catalog_file *file, BOOL force,
-                      const struct transport_options *options, BOOL *fetched, BOOL *removed)
+/* A local file: copied to a temporary name in the cache folder, checked, renamed. */
+static HRESULT copy_in(const struct catalog_file *file, const WCHAR *folder, const WCHAR *final)
 {
-    WCHAR folder[MAX_PATH], final[MAX_PATH], temp[MAX_PATH];
+    WCHAR temp[MAX_PATH];
     HRESULT hr;
 
-    *fetched = *removed = FALSE;
-    if (!download_name_is_safe(file->name)) return WU_E_INVALID_FILE;
-    /* Folders are made only when something is to be fetched: a cached file needs none. */
-    if (FAILED(hr = download_folder(update, FALSE, folder))) return hr;
-    if (FAILED(hr = path_in(final, folder, file->name))) return hr;
+    if (!GetTempFileNameW(folder, L"owd", 0, temp)) return file_error();
+    hr = copy_to(file, temp);
+    if (SUCCEEDED(hr)) hr = download_verify(temp, file);
+    if (SUCCEEDED(hr) && !MoveFileExW(temp, final, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        hr = file_error();
+    if (FAILED(hr)) DeleteFileW(temp);
+    return hr;
+}
+
+/* The part of a file being fetched and its validator:
+ * %ProgramData%\OpenWUA\Partial\<UpdateID>\<name>.part and <name>.validator.
+ * Another folder than the cache's, and two suffixes no part shares with a
+ * validator: no file name in a catalog can make one take another's place. */
+static HRESULT partial_paths(const GUID *update, const WCHAR *name, BOOL create, WCHAR part[MAX_PATH],
+                             WCHAR validator[MAX_PATH])
+{
+    WCHAR folder[MAX_PATH];
+    HRESULT hr;
+
+    if (FAILED(hr = update_folder(L"\\Partial", update, create, folder))) return hr;
+    if (wcslen(folder) + wcslen(name) + 12 >= MAX_PATH) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
+    swprintf(part, MAX_PATH, L"%ls\\%ls.part", folder, name);
+    swprintf(validator, MAX_PATH, L"%ls\\%ls.validator", folder, name);
+    return S_OK;
+}
+
+static void discard_part(const WCHAR *part, const WCHAR *validator)
+{
+    DeleteFileW(part);
+    DeleteFileW(validator);
+}
+
+/* An http(s) file: fetched into its part (continuing one left by an earlier
+ * attempt, in this process or another), checked, renamed into the cache. */
+static HRESULT fetch_in(const GUID *update, const struct catalog_file *file, BOOL force,
+                        const struct transport_options *options, const WCHAR *final)
+{
+    struct transport_options mine = { 0 };
+    WCHAR part[MAX_PATH], validator[MAX_PATH], folder[MAX_PATH];
+    HRESULT hr;
+
+    if (FAILED(hr = partial_paths(update, file->name, TRUE, part, validator))) return hr;
+    /* forced: nothing kept from before is trusted, a part neither */
+    if (force) discard_part(part, validator);
+    /* a part that is whole already (the process ended before its rename) needs no request */
+    if (download_verify(part, file) == S_OK) hr = S_OK;
+    else
+    {
+        if (options) mine = *options;
+        mine.validator = NULL;
+        mine.max_bytes = file->size ? file->size : 1;   /* a longer body cannot be the right one */
+        hr = transport_fetch_resumable(file->uri, part, validator, file->size, &mine, NULL);
+        if (hr == HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE)) hr = WU_E_DM_INCORRECTFILEHASH;
+        if (SUCCEEDED(hr)) hr = download_verify(part, file);
+    }
+    if (SUCCEEDED(hr) && !MoveFileExW(part, final, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        hr = file_error();
+    /* the digest is the last word: content that fails it is no part to continue */
+    if (SUCCEEDED(hr) || hr == WU_E_DM_INCORRECTFILEHASH) discard_part(part, validator);
+    if (SUCCEEDED(update_folder(L"\\Partial", update, FALSE, folder))) RemoveDirectoryW(folder);
+    return hr;
+}
+
+/* One job at a time puts an update's files in place, in any process: a
+ * named mutex per update, waited for while watching the abort flag.  A
+ * holder that died leaves it abandoned, which the next one simply takes. */
+static HRESULT lock_update(const GUID *update, const struct transport_options *options, HANDLE *mutex)
+{
+    WCHAR name[96];
+    DWORD result;
+
+    swprintf(name, ARRAYSIZE(name), L"Global\\OpenWUA-download-%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             (unsigned long)update->Data1, update->Data2, update->Data3, update->Data4[0], update->Data4[1],
+             update->Data4[2], update->Data4[3], update->Data4[4], update->Data4[5], update->Data4[6],
+             update->Data4[7]);
+    if (!(*mutex = CreateMutexW(NULL, FALSE, name))) return file_error();
+    for (;;)
+    {
+        if (options && options->abort && *options->abort) break;
+        result = WaitForSingleObject(*mutex, 50);
+        if (result == WAIT_OBJECT_0 || result == WAIT_ABANDONED) return S_OK;
+        if (result != WAIT_TIMEOUT) break;
+    }
+    CloseHandle(*mutex);
+    *mutex = NULL;
+    return E_ABORT;
+}
+
+static HRESULT put_in_place(const GUID *update, const struct catalog_file *file, BOOL force,
+                            const struct transport_options *options, const WCHAR *final, BOOL *removed)
+{
+    WCHAR folder[MAX_PATH];
+    HRESULT hr;
 
     if (GetFileAttributesW(final) != INVALID_FILE_ATTRIBUTES)
     {
-        if (!force && download_verify(final, file) == S_OK) return S_OK;
+        /* another job may have put it there while this one waited */
+        if (!force && download_verify(final, file) == S_OK) return S_FALSE;
         /* forced, or a copy that is not the one the catalog describes: fetched again below;
          * a bad copy goes now, so a failed fetch cannot leave it looking downloaded */
         if (!force && DeleteFileW(final)) *removed = TRUE;
     }
-
+    if (!file->uri || !*file->uri) return WU_E_DM_URLNOTAVAILABLE;
     if (FAILED(hr = download_folder(update, TRUE, folder))) return hr;
-    if (!GetTempFileNameW(folder, L"owd", 0, temp)) return file_error();
-    hr = fetch_to(file, options, temp);
-    if (SUCCEEDED(hr)) hr = download_verify(temp, file);
-    if (SUCCEEDED(hr) && !MoveFileExW(temp, final, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-        hr = file_error();
-    if (FAILED(hr))
-    {
-        DeleteFileW(temp);
-        return hr;
-    }
-    *fetched = TRUE;
-    return S_OK;
+    if (transport_is_http_url(file->uri)) return fetch_in(update, file, force, options, final);
+    return copy_in(file, folder, final);
+}
+
+HRESULT download_file(const GUID *update, const struct catalog_file *file, BOOL force,
+                      const struct transport_options *options, BOOL *fetched, BOOL *removed)
+{
+    WCHAR folder[MAX_PATH], final[MAX_PATH];
+    HANDLE mutex;
+    HRESULT hr;
+
+    *fetched = *removed = FALSE;
+    if (!download_name_is_safe(file->name)) return WU_E_INVALID_FILE;
+    /* refused before anything is fetched that could not be checked */
+    if (file->no_digest && !catalog_allows_no_digest()) return WU_E_METADATA_NO_VERIFICATION_DATA;
+    /* Folders are made only when something is to be fetched: a cached file needs none. */
+    if (FAILED(hr = download_folder(update, FALSE, folder))) return hr;
+    if (FAILED(hr = path_in(final, folder, file->name))) return hr;
+    if (!force && GetFileAttributesW(final) != INVALID_FILE_ATTRIBUTES && download_verify(final, file) == S_OK)
+        return S_OK;
+
+    if (FAILED(hr = lock_update(update, options, &mutex))) return hr;
+    hr = put_in_place(update, file, force, options, final, removed);
+    ReleaseMutex(mutex);
+    CloseHandle(mutex);
+    if (hr == S_FALSE) return S_OK;
+    if (SUCCEEDED(hr)) *fetched = TRUE;
+    return hr;
 }
 
 HRESULT download_copy_out(const GUID *update, const struct catalog_file *file, const WCHAR *folder)

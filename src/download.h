@@ -25,7 +25,9 @@ BOOL download_name_is_safe(const WCHAR *name);
 
 /* S_OK when the file at path has the catalog file's size and digests;
  * WU_E_DM_INCORRECTFILEHASH when it does not; HRESULT_FROM_WIN32 when it
- * cannot be read. */
+ * cannot be read.  A catalog file with no digest: WU_E_METADATA_NO_VERIFICATION_DATA,
+ * unless the policy (catalog_allows_no_digest) allows such content, which
+ * is then checked by its size only. */
 HRESULT download_verify(const WCHAR *path, const struct catalog_file *file);
 
 /* The update's cache folder, made as needed when create is TRUE. */

@@ -280,17 +280,123 @@ static HRESULT file_list_get(struct update_record *record, struct file_list *lis
     return hr;
 }
 
+/* --- the proxy a download goes through ---
+ *
+ * A session's WebProxy with an Address: that proxy, its BypassList (and
+ * "<local>" for BypassProxyOnLocal) as WinHTTP's bypass list.  No Address
+ * (AutoDetect, or nothing set), or no session: the system proxy. */
+
+struct proxy_setting
+{
+    enum transport_proxy kind;
+    WCHAR *server;
+    WCHAR *bypass;
+};
+
+static void proxy_setting_free(struct proxy_setting *setting)
+{
+    free(setting->server);
+    free(setting->bypass);
+    memset(setting, 0, sizeof(*setting));
+}
+
+/* The bypass entries joined by ';', as WinHTTP reads them. */
+static HRESULT bypass_list(IWebProxy *proxy, WCHAR **out)
+{
+    IStringCollection *list = NULL;
+    VARIANT_BOOL local = VARIANT_FALSE;
+    size_t length = 16;
+    LONG count = 0, i;
+    BSTR entry;
+    HRESULT hr;
+
+    *out = NULL;
+    if (FAILED(hr = IWebProxy_get_BypassProxyOnLocal(proxy, &local))) return hr;
+    if (FAILED(hr = IWebProxy_get_BypassList(proxy, &list))) return hr;
+    if (list && FAILED(hr = IStringCollection_get_Count(list, &count))) count = 0;
+    for (i = 0; SUCCEEDED(hr) && i < count; i++)
+    {
+        if (FAILED(hr = IStringCollection_get_Item(list, i, &entry))) break;
+        length += SysStringLen(entry) + 1;
+        SysFreeString(entry);
+    }
+    if (SUCCEEDED(hr) && !(*out = calloc(length, sizeof(WCHAR)))) hr = E_OUTOFMEMORY;
+    for (i = 0; SUCCEEDED(hr) && i < count; i++)
+    {
+        if (FAILED(hr = IStringCollection_get_Item(list, i, &entry))) break;
+        /* the lengths were counted a moment ago: a list changed since is cut to them */
+        if (entry && *entry && wcslen(*out) + SysStringLen(entry) + 2 < length)
+        {
+            if (**out) wcscat(*out, L";");
+            wcscat(*out, entry);
+        }
+        SysFreeString(entry);
+    }
+    if (SUCCEEDED(hr) && local == VARIANT_TRUE) wcsncat(*out, **out ? L";<local>" : L"<local>", length - wcslen(*out) - 1);
+    if (list) IStringCollection_Release(list);
+    if (FAILED(hr))
+    {
+        free(*out);
+        *out = NULL;
+    }
+    return hr;
+}
+
+static HRESULT proxy_setting_get(IWebProxy *proxy, struct proxy_setting *setting)
+{
+    BSTR address = NULL;
+    HRESULT hr;
+
+    memset(setting, 0, sizeof(*setting));
+    setting->kind = TRANSPORT_PROXY_SYSTEM;
+    if (!proxy) return S_OK;
+    if (FAILED(hr = IWebProxy_get_Address(proxy, &address))) return hr;
+    if (address && *address)
+    {
+        setting->kind = TRANSPORT_PROXY_NAMED;
+        if (!(setting->server = wcsdup(address))) hr = E_OUTOFMEMORY;
+        else hr = bypass_list(proxy, &setting->bypass);
+    }
+    SysFreeString(address);
+    if (FAILED(hr)) proxy_setting_free(setting);
+    return hr;
+}
+
+static void proxy_setting_apply(const struct proxy_setting *setting, struct transport_options *options)
+{
+    options->proxy = setting->kind;
+    options->proxy_server = setting->server;
+    options->proxy_bypass = setting->bypass && *setting->bypass ? setting->bypass : NULL;
+}
+
 /* What a job follows while one update downloads; NULL for Download(). */
 struct update_hook
 {
     const volatile LONG *abort;                         /* stops between files and between reads: E_ABORT */
-    void (*file_done)(void *context, ULONGLONG bytes);  /* after each file that is in the cache */
+    /* the update's bytes in place so far: files done, and the part of the one coming */
+    void (*bytes)(void *context, ULONGLONG done);
     void *context;
 };
 
-static HRESULT download_update(IUpdate *update, BOOL force, const struct update_hook *hook)
+struct file_progress
+{
+    const struct update_hook *hook;
+    ULONGLONG before;           /* the bytes of the update's files done before this one */
+};
+
+static void file_progress(void *context, ULONGLONG done, ULONGLONG total)
+{
+    struct file_progress *progress = context;
+
+    (void)total;
+    progress->hook->bytes(progress->hook->context, progress->before + done);
+}
+
+static HRESULT download_update(IUpdate *update, BOOL force, const struct proxy_setting *proxy,
+                               const struct update_hook *hook)
 {
     struct transport_options options = { 0 };
+    struct file_progress progress = { hook, 0 };
     struct update_record *record;
     struct file_list list;
     BOOL fetched, removed, any_removed = FALSE;
@@ -299,7 +405,13 @@ static HRESULT download_update(IUpdate *update, BOOL force, const struct update_
 
     /* a client's own IUpdate has no content OpenWUA knows of */
     if (!(record = update_record_from(update))) return WU_E_INVALID_UPDATE;
-    if (hook) options.abort = hook->abort;
+    proxy_setting_apply(proxy, &options);
+    if (hook)
+    {
+        options.abort = hook->abort;
+        options.progress = file_progress;
+        options.progress_context = &progress;
+    }
     if (SUCCEEDED(hr = file_list_get(record, &list)))
     {
         for (i = 0; i < list.count && SUCCEEDED(hr); i++)
@@ -309,9 +421,10 @@ static HRESULT download_update(IUpdate *update, BOOL force, const struct update_
                 hr = E_ABORT;
                 break;
             }
-            hr = download_file(&record->id, &list.files[i], force, hook ? &options : NULL, &fetched, &removed);
+            hr = download_file(&record->id, &list.files[i], force, &options, &fetched, &removed);
             if (removed) any_removed = TRUE;
-            if (SUCCEEDED(hr) && hook && hook->file_done) hook->file_done(hook->context, list.files[i].size);
+            if (SUCCEEDED(hr)) progress.before += list.files[i].size;
+            if (SUCCEEDED(hr) && hook) hook->bytes(hook->context, progress.before);
         }
         file_list_free(&list);
     }
@@ -339,9 +452,11 @@ HRESULT download_copy_from_cache(struct update_record *record, const WCHAR *path
 
 /* --- the progress record of an asynchronous download ---
  *
- * Bytes are the catalog sizes of the updates' files; a file counts as
- * downloaded once it is in the cache (fetched or found intact), so bytes move
- * per file, not per read.  PercentComplete is weighted by bytes:
+ * Bytes are the catalog sizes of the updates' files.  They move with every
+ * read of a fetch (a resumed part counts from its start: those bytes are
+ * there), and by the whole file for one found intact in the cache.  The
+ * progress callback hears of them at most every 200 ms, besides once per
+ * update and a last time at the end.  PercentComplete is weighted by bytes:
  *     100 * (bytes of the updates already processed + CurrentUpdateBytesDownloaded)
  *         / TotalBytesToDownload
  * where a processed update counts its full size whatever its outcome, so the
@@ -603,6 +718,7 @@ struct download_task
     IUpdate **items;            /* the same updates; entries may be NULL */
     ULONGLONG *sizes;           /* bytes of each update's files */
     BOOL forced;
+    struct proxy_setting proxy; /* as it was at BeginDownload */
     struct job *job;            /* while the work runs */
     DWORD last_report;          /* tick of the last progress callback */
 };
@@ -618,6 +734,7 @@ static void download_task_free(void *context)
     free(task->items);
     free(task->sizes);
     free(task->record.outcomes);
+    proxy_setting_free(&task->proxy);
     free(task);
 }
 
@@ -692,13 +809,16 @@ static void report(struct download_task *task, BOOL force)
     IDownloadProgressChangedCallbackArgs_Release(&args->IDownloadProgressChangedCallbackArgs_iface);
 }
 
-static void task_file_done(void *context, ULONGLONG bytes)
+/* Bytes can go back (a part the server would not continue is fetched from
+ * its start again): the totals follow, in unsigned arithmetic that comes
+ * out right. */
+static void task_bytes(void *context, ULONGLONG done)
 {
     struct download_task *task = context;
 
     AcquireSRWLockExclusive(&task->lock);
-    task->record.current_done += bytes;
-    task->record.total_done += bytes;
+    task->record.total_done += done - task->record.current_done;
+    task->record.current_done = done;
     ReleaseSRWLockExclusive(&task->lock);
     report(task, FALSE);
 }
@@ -727,7 +847,7 @@ static HRESULT download_work(struct job *job, void *context, IUnknown **out)
 {
     struct download_task *task = context;
     struct progress_record *r = &task->record;
-    struct update_hook hook = { job_abort_flag(job), task_file_done, task };
+    struct update_hook hook = { job_abort_flag(job), task_bytes, task };
     struct outcome *outcomes;
     IDownloadResult *result;
     ULONGLONG total = 0;
@@ -735,6 +855,9 @@ static HRESULT download_work(struct job *job, void *context, IUnknown **out)
     HRESULT hr;
 
     task->job = job;
+    /* the 200 ms between throttled reports count from the start: a small
+     * first update is reported by its own report, not by a read in it */
+    task->last_report = GetTickCount();
     for (i = 0; i < count; i++) total += (task->sizes[i] = update_size(task->items[i]));
     AcquireSRWLockExclusive(&task->lock);
     r->total_total = total;
@@ -755,7 +878,8 @@ static HRESULT download_work(struct job *job, void *context, IUnknown **out)
             AcquireSRWLockExclusive(&task->lock);
             r->phase = dphDownloading;
             ReleaseSRWLockExclusive(&task->lock);
-            hr = task->items[i] ? download_update(task->items[i], task->forced, &hook) : WU_E_INVALID_UPDATE;
+            hr = task->items[i] ? download_update(task->items[i], task->forced, &task->proxy, &hook)
+                                : WU_E_INVALID_UPDATE;
         }
         AcquireSRWLockExclusive(&task->lock);
         r->phase = dphVerifying;
@@ -803,6 +927,7 @@ struct downloader
     BOOL forced;
     DownloadPriority priority;
     IUpdateCollection *updates;
+    IWebProxy *proxy;           /* the session's; NULL: the system proxy */
 };
 
 static struct dispatch_type downloader_type = DISPATCH_TYPE(IID_IUpdateDownloader);
@@ -839,6 +964,7 @@ static ULONG WINAPI downloader_Release(IUpdateDownloader *iface)
     if (!refs)
     {
         if (This->updates) IUpdateCollection_Release(This->updates);
+        if (This->proxy) IWebProxy_Release(This->proxy);
         client_id_free(&This->client_id);
         free(This);
         object_destroyed();
@@ -945,6 +1071,12 @@ static HRESULT WINAPI downloader_BeginDownload(IUpdateDownloader *iface, IUnknow
     }
     InitializeSRWLock(&task->lock);
     task->forced = This->forced;
+    if (FAILED(hr = proxy_setting_get(This->proxy, &task->proxy)))
+    {
+        IUpdateCollection_Release(updates);
+        download_task_free(task);
+        return hr;
+    }
     task->record.phase = dphInitializing;
     if (!(task->items = calloc(count, sizeof(*task->items))) || !(task->sizes = calloc(count, sizeof(*task->sizes)))
         || !(task->record.outcomes = calloc(count, sizeof(*task->record.outcomes))))
@@ -981,6 +1113,7 @@ static HRESULT WINAPI downloader_BeginDownload(IUpdateDownloader *iface, IUnknow
 static HRESULT WINAPI downloader_Download(IUpdateDownloader *iface, IDownloadResult **out)
 {
     struct downloader *This = impl_from_IUpdateDownloader(iface);
+    struct proxy_setting proxy;
     IUpdateCollection *updates;
     struct outcome *outcomes;
     IUpdate *update;
@@ -998,21 +1131,28 @@ static HRESULT WINAPI downloader_Download(IUpdateDownloader *iface, IDownloadRes
         IUpdateCollection_Release(updates);
         return FAILED(hr) ? hr : WU_E_NO_UPDATE;
     }
+    if (FAILED(hr = proxy_setting_get(This->proxy, &proxy)))
+    {
+        IUpdateCollection_Release(updates);
+        return hr;
+    }
     if (!(outcomes = calloc(count, sizeof(*outcomes))))
     {
         IUpdateCollection_Release(updates);
+        proxy_setting_free(&proxy);
         return E_OUTOFMEMORY;
     }
     for (i = 0; i < count; i++)
     {
         update = NULL;
         if (SUCCEEDED(hr = IUpdateCollection_get_Item(updates, i, &update)))
-            hr = update ? download_update(update, This->forced, NULL) : WU_E_INVALID_UPDATE;
+            hr = update ? download_update(update, This->forced, &proxy, NULL) : WU_E_INVALID_UPDATE;
         if (update) IUpdate_Release(update);
         outcomes[i].hr = hr;
         outcomes[i].code = SUCCEEDED(hr) ? orcSucceeded : orcFailed;
     }
     IUpdateCollection_Release(updates);
+    proxy_setting_free(&proxy);
     if (FAILED(hr = result_create(outcomes, count, out))) free(outcomes);
     return hr;
 }
@@ -1069,4 +1209,17 @@ HRESULT downloader_create(REFIID riid, void **obj)
     hr = IUpdateDownloader_QueryInterface(&This->IUpdateDownloader_iface, riid, obj);
     IUpdateDownloader_Release(&This->IUpdateDownloader_iface);
     return hr;
+}
+
+HRESULT downloader_create_for_session(IWebProxy *proxy, IUpdateDownloader **out)
+{
+    HRESULT hr;
+
+    if (FAILED(hr = downloader_create(&IID_IUpdateDownloader, (void **)out))) return hr;
+    if (proxy)
+    {
+        IWebProxy_AddRef(proxy);
+        impl_from_IUpdateDownloader(*out)->proxy = proxy;
+    }
+    return S_OK;
 }

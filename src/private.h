@@ -170,6 +170,8 @@ HRESULT history_query(const GUID *update_id, LONG start, LONG count, IUpdateHist
 
 /* --- downloading (downloader.c) --- */
 HRESULT downloader_create(REFIID riid, void **obj);
+/* A session's downloader: downloads go through proxy's settings (NULL: the system proxy). */
+HRESULT downloader_create_for_session(IWebProxy *proxy, IUpdateDownloader **out);
 HRESULT download_copy_from_cache(struct update_record *record, const WCHAR *path);
 
 /* --- installing (installer.c) --- */

@@ -130,12 +130,21 @@ static HRESULT WINAPI update_session_CreateUpdateSearcher(IUpdateSession3 *iface
     return searcher_create(impl_from_IUpdateSession3(iface)->locale, &IID_IUpdateSearcher, (void **)out);
 }
 
+/* The downloader keeps the WebProxy object the session has now. */
 static HRESULT WINAPI update_session_CreateUpdateDownloader(IUpdateSession3 *iface, IUpdateDownloader **out)
 {
-    (void)iface;
+    struct update_session *This = impl_from_IUpdateSession3(iface);
+    IWebProxy *proxy;
+    HRESULT hr;
+
     if (!out) return E_POINTER;
     *out = NULL;
-    return downloader_create(&IID_IUpdateDownloader, (void **)out);
+    AcquireSRWLockShared(&This->lock);
+    if ((proxy = This->proxy)) IWebProxy_AddRef(proxy);
+    ReleaseSRWLockShared(&This->lock);
+    hr = downloader_create_for_session(proxy, out);
+    if (proxy) IWebProxy_Release(proxy);
+    return hr;
 }
 
 static HRESULT WINAPI update_session_CreateUpdateInstaller(IUpdateSession3 *iface, IUpdateInstaller **out)

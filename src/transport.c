@@ -126,6 +126,8 @@ struct fetch
     HINTERNET request;
     BOOL ie_proxy;              /* the system proxy is looked up per request */
     BOOL conditional;
+    ULONGLONG range_start;      /* non-zero: ask for the body from there on */
+    const WCHAR *if_range;      /* with range_start: the validator the part was fetched with, or NULL */
 };
 
 /* WinHTTP's own proxy setting (netsh winhttp), and then per request the
@@ -297,6 +299,20 @@ static HRESULT add_conditions(struct fetch *fetch, const WCHAR *dest)
         if (FAILED(hr = add_header(fetch->request, L"If-Modified-Since", validator->last_modified))) return hr;
         fetch->conditional = TRUE;
     }
+    return S_OK;
+}
+
+/* Range and If-Range of a resumed fetch: the part is only continued when
+ * the server still has the version it came from. */
+static HRESULT add_range(struct fetch *fetch)
+{
+    WCHAR value[32];
+    HRESULT hr;
+
+    if (!fetch->range_start) return S_OK;
+    swprintf(value, ARRAY_SIZE(value), L"bytes=%I64u-", fetch->range_start);
+    if (FAILED(hr = add_header(fetch->request, L"Range", value))) return hr;
+    if (fetch->if_range && is_header_value(fetch->if_range)) return add_header(fetch->request, L"If-Range", fetch->if_range);
     return S_OK;
 }
 
@@ -489,7 +505,7 @@ static HRESULT request_following(struct fetch *fetch, const WCHAR *dest, DWORD *
     for (redirects = 0;; redirects++)
     {
         if (FAILED(hr = open_request(fetch)) || FAILED(hr = add_conditions(fetch, dest))
-            || FAILED(hr = send_request(fetch, status)))
+            || FAILED(hr = add_range(fetch)) || FAILED(hr = send_request(fetch, status)))
             return hr;
         if (!is_redirect(*status)) return S_OK;
         if (redirects == TRANSPORT_MAX_REDIRECTS) return HRESULT_FROM_WIN32(ERROR_WINHTTP_REDIRECT_FAILED);
@@ -756,5 +772,412 @@ HRESULT transport_fetch_cached(const WCHAR *url, const WCHAR *folder, const WCHA
     if (SUCCEEDED(hr)) return S_OK;
     free(*path);
     *path = NULL;
+    return hr;
+}
+
+/* --- resumable fetches ---
+ *
+ * The fetch runs on a thread of its own, and the caller waits for it while
+ * watching the abort flag: a synchronous WinHTTP call blocked on a server
+ * that sends nothing does not look at a flag, and Wine 8 does not end a
+ * pending asynchronous read when its handle is closed either.  On abort the
+ * caller cuts the thread off and returns at once: every write to the part
+ * and its validator is made under the lock and only while the fetch is not
+ * cancelled, so a thread left behind ends when its blocked call does,
+ * touching nothing.  The thread holds a reference on the module it runs in
+ * and drops it with FreeLibraryAndExitThread, so it cannot outlive the code. */
+
+#define RETRY_FIRST_DELAY_MS 250
+#define PROGRESS_POLL_MS 50
+/* an answer that does not fit the range asked for: fetched whole, at once */
+#define E_RETRY_WHOLE MAKE_HRESULT(SEVERITY_ERROR, FACILITY_ITF, 0x200)
+
+struct resumable
+{
+    LONG refs;
+    CRITICAL_SECTION lock;          /* guards cancelled and every write, done, total, received */
+    volatile LONG cancelled;        /* the worker's abort flag */
+    HANDLE cancel_event;            /* wakes a backoff */
+    HANDLE finished;
+    HRESULT hr;
+    WCHAR *url, *partial, *validator_path, *proxy_server, *proxy_bypass;
+    struct transport_options options;
+    ULONGLONG size;
+    ULONGLONG done, total, received;
+    unsigned int attempts;
+};
+
+static void resumable_release(struct resumable *r)
+{
+    if (InterlockedDecrement(&r->refs)) return;
+    DeleteCriticalSection(&r->lock);
+    if (r->cancel_event) CloseHandle(r->cancel_event);
+    if (r->finished) CloseHandle(r->finished);
+    free(r->url);
+    free(r->partial);
+    free(r->validator_path);
+    free(r->proxy_server);
+    free(r->proxy_bypass);
+    free(r);
+}
+
+static BOOL copy_string(const WCHAR *s, WCHAR **copy)
+{
+    *copy = NULL;
+    return !s || (*copy = wcsdup(s));
+}
+
+static HRESULT resumable_create(const WCHAR *url, const WCHAR *partial, const WCHAR *validator_path, ULONGLONG size,
+                                const struct transport_options *options, struct resumable **out)
+{
+    struct resumable *r;
+
+    if (!(r = calloc(1, sizeof(*r)))) return E_OUTOFMEMORY;
+    r->refs = 1;
+    InitializeCriticalSection(&r->lock);
+    if (options) r->options = *options;
+    r->size = size;
+    if (!copy_string(url, &r->url) || !copy_string(partial, &r->partial)
+        || !copy_string(validator_path, &r->validator_path)
+        || !copy_string(r->options.proxy_server, &r->proxy_server)
+        || !copy_string(r->options.proxy_bypass, &r->proxy_bypass)
+        || !(r->cancel_event = CreateEventW(NULL, TRUE, FALSE, NULL))
+        || !(r->finished = CreateEventW(NULL, TRUE, FALSE, NULL)))
+    {
+        resumable_release(r);
+        return E_OUTOFMEMORY;
+    }
+    r->options.proxy_server = r->proxy_server;
+    r->options.proxy_bypass = r->proxy_bypass;
+    r->options.abort = &r->cancelled;
+    r->options.validator = NULL;
+    r->options.progress = NULL;
+    *out = r;
+    return S_OK;
+}
+
+static BOOL is_transient(HRESULT hr)
+{
+    return hr == HRESULT_FROM_WIN32(ERROR_WINHTTP_CONNECTION_ERROR) || hr == HRESULT_FROM_WIN32(ERROR_WINHTTP_TIMEOUT)
+        || hr == HRESULT_FROM_WIN32(ERROR_WINHTTP_INVALID_SERVER_RESPONSE)
+        || hr == WU_E_PT_HTTP_STATUS_SERVER_ERROR || hr == WU_E_PT_HTTP_STATUS_BAD_GATEWAY
+        || hr == WU_E_PT_HTTP_STATUS_SERVICE_UNAVAIL || hr == WU_E_PT_HTTP_STATUS_GATEWAY_TIMEOUT;
+}
+
+/* The validator file: the transport_validator the part's bytes came with. */
+static void read_validator(const WCHAR *path, struct transport_validator *validator)
+{
+    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                              OPEN_EXISTING, 0, NULL);
+    DWORD read = 0;
+
+    memset(validator, 0, sizeof(*validator));
+    if (file == INVALID_HANDLE_VALUE) return;
+    if (!ReadFile(file, validator, sizeof(*validator), &read, NULL) || read != sizeof(*validator))
+        memset(validator, 0, sizeof(*validator));
+    CloseHandle(file);
+    validator->etag[ARRAY_SIZE(validator->etag) - 1] = 0;
+    validator->last_modified[ARRAY_SIZE(validator->last_modified) - 1] = 0;
+}
+
+/* Under the lock.  No validator: no file, and a resumed fetch has no If-Range. */
+static HRESULT write_validator(const WCHAR *path, const struct transport_validator *validator)
+{
+    HANDLE file;
+    HRESULT hr;
+
+    if (!validator->etag[0] && !validator->last_modified[0])
+        return DeleteFileW(path) || GetLastError() == ERROR_FILE_NOT_FOUND ? S_OK : last_file_error();
+    file = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                       CREATE_ALWAYS, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return last_file_error();
+    hr = write_all(file, (const BYTE *)validator, sizeof(*validator));
+    CloseHandle(file);
+    return hr;
+}
+
+/* What If-Range may carry: a strong ETag, else the date. */
+static const WCHAR *if_range_of(const struct transport_validator *validator)
+{
+    if (validator->etag[0] && wcsncmp(validator->etag, L"W/", 2)) return validator->etag;
+    if (validator->last_modified[0]) return validator->last_modified;
+    return NULL;
+}
+
+/* Content-Range of a 206 answer to "bytes=start-": it must be the rest of
+ * the file from start, of the size the caller expects when it knows one. */
+static BOOL range_fits(HINTERNET request, ULONGLONG start, ULONGLONG size, ULONGLONG *total)
+{
+    WCHAR text[96], *p;
+    ULONGLONG first, last, length;
+
+    if (!query_header(request, WINHTTP_QUERY_CONTENT_RANGE, text, ARRAY_SIZE(text))) return FALSE;
+    if (wcsncmp(text, L"bytes ", 6)) return FALSE;
+    p = text + 6;
+    if (*p < '0' || *p > '9') return FALSE;
+    first = _wcstoui64(p, &p, 10);
+    if (*p++ != '-' || *p < '0' || *p > '9') return FALSE;
+    last = _wcstoui64(p, &p, 10);
+    if (*p++ != '/' || *p < '0' || *p > '9') return FALSE;
+    *total = _wcstoui64(p, &p, 10);
+    if (*p || first != start || last + 1 != *total || (size && *total != size)) return FALSE;
+    return !content_length(request, &length) || length == last - first + 1;
+}
+
+/* Under the lock: nothing is written once the caller has gone. */
+static HRESULT guarded(struct resumable *r)
+{
+    if (!r->cancelled) return S_OK;
+    LeaveCriticalSection(&r->lock);
+    return E_ABORT;
+}
+
+static HRESULT truncate_part(struct resumable *r, HANDLE file)
+{
+    LARGE_INTEGER zero = { 0 };
+    HRESULT hr;
+
+    EnterCriticalSection(&r->lock);
+    if (FAILED(hr = guarded(r))) return hr;
+    if (!SetFilePointerEx(file, zero, NULL, FILE_BEGIN) || !SetEndOfFile(file)) hr = last_file_error();
+    r->done = 0;
+    LeaveCriticalSection(&r->lock);
+    return hr;
+}
+
+/* The body, appended to file from offset have; body bytes to come, 0 when not known. */
+static HRESULT receive_part(struct resumable *r, struct fetch *fetch, HANDLE file, ULONGLONG have,
+                            ULONGLONG expected, ULONGLONG total)
+{
+    ULONGLONG got = 0, max = r->size ? r->size : r->options.max_bytes;
+    LARGE_INTEGER offset;
+    DWORD read;
+    BYTE *buffer;
+    HRESULT hr = S_OK;
+
+    offset.QuadPart = have;
+    if (!SetFilePointerEx(file, offset, NULL, FILE_BEGIN)) return last_file_error();
+    if (!(buffer = malloc(READ_CHUNK))) return E_OUTOFMEMORY;
+    for (;;)
+    {
+        if (aborted(&r->options)) hr = E_ABORT;
+        else if (!WinHttpReadData(fetch->request, buffer, READ_CHUNK, &read)) hr = last_error();
+        else if (!read) break;
+        else
+        {
+            EnterCriticalSection(&r->lock);
+            if (FAILED(hr = guarded(r))) break;
+            r->received += read;
+            got += read;
+            if (max && have + got > max) hr = HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE);
+            else if (SUCCEEDED(hr = write_all(file, buffer, read)))
+            {
+                r->done = have + got;
+                r->total = total;
+            }
+            LeaveCriticalSection(&r->lock);
+        }
+        if (FAILED(hr)) break;
+    }
+    free(buffer);
+    if (FAILED(hr)) return hr;
+    if (expected && got != expected) return HRESULT_FROM_WIN32(ERROR_WINHTTP_CONNECTION_ERROR);
+    return S_OK;
+}
+
+/* A 200: the whole body from the start, under the validator it came with. */
+static HRESULT receive_whole(struct resumable *r, struct fetch *fetch, HANDLE file)
+{
+    struct transport_validator validator;
+    ULONGLONG length = 0;
+    BOOL known = content_length(fetch->request, &length);
+    ULONGLONG max = r->size ? r->size : r->options.max_bytes;
+    HRESULT hr;
+
+    if (known && max && length > max) return HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE);
+    if (FAILED(hr = truncate_part(r, file))) return hr;
+    memset(&validator, 0, sizeof(validator));
+    query_header(fetch->request, WINHTTP_QUERY_ETAG, validator.etag, ARRAY_SIZE(validator.etag));
+    query_header(fetch->request, WINHTTP_QUERY_LAST_MODIFIED, validator.last_modified,
+                 ARRAY_SIZE(validator.last_modified));
+    EnterCriticalSection(&r->lock);
+    if (FAILED(hr = guarded(r))) return hr;
+    hr = write_validator(r->validator_path, &validator);
+    LeaveCriticalSection(&r->lock);
+    if (FAILED(hr)) return hr;
+    return receive_part(r, fetch, file, 0, known ? length : 0, known ? length : r->size);
+}
+
+/* One request: continues the part when there is one (and *whole is FALSE). */
+static HRESULT fetch_attempt(struct resumable *r, HINTERNET session, BOOL *whole)
+{
+    struct fetch fetch = { .options = &r->options, .url = r->url, .session = session };
+    struct transport_validator validator;
+    LARGE_INTEGER size;
+    ULONGLONG total;
+    HANDLE file;
+    DWORD status;
+    HRESULT hr;
+
+    fetch.ie_proxy = r->options.proxy == TRANSPORT_PROXY_SYSTEM;
+    fetch.timeout = r->options.timeout ? r->options.timeout : TRANSPORT_DEFAULT_TIMEOUT;
+    file = CreateFileW(r->partial, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                       OPEN_ALWAYS, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (file == INVALID_HANDLE_VALUE) return last_file_error();
+    if (!GetFileSizeEx(file, &size)) size.QuadPart = 0;
+    read_validator(r->validator_path, &validator);
+    /* a part as long as the file or longer cannot be continued */
+    if (!*whole && size.QuadPart > 0 && (!r->size || (ULONGLONG)size.QuadPart < r->size))
+    {
+        fetch.range_start = size.QuadPart;
+        fetch.if_range = if_range_of(&validator);
+    }
+    EnterCriticalSection(&r->lock);
+    r->done = fetch.range_start;
+    LeaveCriticalSection(&r->lock);
+
+    if (SUCCEEDED(hr = request_following(&fetch, r->partial, &status)))
+    {
+        if (status == HTTP_STATUS_PARTIAL_CONTENT && fetch.range_start)
+        {
+            if (range_fits(fetch.request, fetch.range_start, r->size, &total))
+                hr = receive_part(r, &fetch, file, fetch.range_start, total - fetch.range_start, total);
+            else hr = E_RETRY_WHOLE;    /* not the part asked for: a server not to trust with ranges */
+        }
+        else if (status == HTTP_STATUS_OK) hr = receive_whole(r, &fetch, file);
+        else if (status == 416 && fetch.range_start) hr = E_RETRY_WHOLE;
+        else hr = transport_status_error(status);     /* a 206 to a plain request among them */
+    }
+    if (hr == E_RETRY_WHOLE)
+    {
+        *whole = TRUE;
+        truncate_part(r, file);
+    }
+    if (SUCCEEDED(hr) && !FlushFileBuffers(file)) hr = last_file_error();
+    CloseHandle(file);
+    close_request(&fetch);
+    free(fetch.location);
+    return hr;
+}
+
+static HRESULT fetch_attempts(struct resumable *r)
+{
+    struct fetch fetch = { .options = &r->options, .url = r->url };
+    DWORD delay = RETRY_FIRST_DELAY_MS;
+    BOOL whole = FALSE;
+    HRESULT hr;
+
+    if (FAILED(hr = open_session(&fetch)))
+    {
+        if (fetch.session) WinHttpCloseHandle(fetch.session);
+        return hr;
+    }
+    for (;;)
+    {
+        r->attempts++;
+        hr = fetch_attempt(r, fetch.session, &whole);
+        if (hr == E_RETRY_WHOLE && r->attempts < TRANSPORT_MAX_ATTEMPTS) continue;
+        if (hr == E_RETRY_WHOLE) hr = WU_E_PT_HTTP_STATUS_NOT_MAPPED;
+        if (SUCCEEDED(hr) || !is_transient(hr) || r->attempts >= TRANSPORT_MAX_ATTEMPTS) break;
+        if (WaitForSingleObject(r->cancel_event, delay) == WAIT_OBJECT_0)
+        {
+            hr = E_ABORT;
+            break;
+        }
+        delay *= 2;
+    }
+    WinHttpCloseHandle(fetch.session);
+    return hr;
+}
+
+static DWORD WINAPI resumable_thread(void *arg)
+{
+    struct resumable *r = arg;
+    HMODULE module = NULL;
+
+    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT,
+                       (const WCHAR *)resumable_thread, &module);
+    r->hr = fetch_attempts(r);
+    SetEvent(r->finished);
+    resumable_release(r);
+    FreeLibraryAndExitThread(module, 0);
+    return 0;
+}
+
+/* The worker's progress, handed to the caller's callback on the caller's thread. */
+static void pass_progress(struct resumable *r, const struct transport_options *options, ULONGLONG *reported)
+{
+    ULONGLONG done, total;
+
+    if (!options || !options->progress) return;
+    EnterCriticalSection(&r->lock);
+    done = r->done;
+    total = r->total ? r->total : r->size;
+    LeaveCriticalSection(&r->lock);
+    if (done == *reported) return;
+    *reported = done;
+    options->progress(options->progress_context, done, total);
+}
+
+HRESULT transport_fetch_resumable(const WCHAR *url, const WCHAR *partial, const WCHAR *validator_path,
+                                  ULONGLONG size, const struct transport_options *options,
+                                  struct transport_stats *stats)
+{
+    struct resumable *r;
+    ULONGLONG reported = (ULONGLONG)-1;
+    HMODULE module;
+    HANDLE thread;
+    DWORD wait;
+    HRESULT hr;
+
+    if (stats) memset(stats, 0, sizeof(*stats));
+    if (!url || !partial || !*partial || !validator_path || !*validator_path) return E_INVALIDARG;
+    if (!transport_is_http_url(url) || wcslen(url) >= TRANSPORT_MAX_URL) return WU_E_PT_INVALID_URL;
+    if (options && options->abort && *options->abort) return E_ABORT;
+    if (FAILED(hr = resumable_create(url, partial, validator_path, size, options, &r))) return hr;
+    /* the thread's own reference on this module, dropped as it exits */
+    if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS, (const WCHAR *)resumable_thread, &module))
+    {
+        hr = last_file_error();
+        resumable_release(r);
+        return hr;
+    }
+    r->refs++;
+    if (!(thread = CreateThread(NULL, 0, resumable_thread, r, 0, NULL)))
+    {
+        hr = last_file_error();
+        FreeLibrary(module);
+        r->refs--;
+        resumable_release(r);
+        return hr;
+    }
+    CloseHandle(thread);
+    for (;;)
+    {
+        wait = WaitForSingleObject(r->finished, PROGRESS_POLL_MS);
+        pass_progress(r, options, &reported);
+        if (wait == WAIT_OBJECT_0)
+        {
+            hr = r->hr;
+            break;
+        }
+        if (options && options->abort && *options->abort)
+        {
+            EnterCriticalSection(&r->lock);
+            r->cancelled = 1;
+            SetEvent(r->cancel_event);
+            LeaveCriticalSection(&r->lock);
+            hr = E_ABORT;
+            break;
+        }
+    }
+    if (stats)
+    {
+        EnterCriticalSection(&r->lock);
+        stats->received = r->received;
+        stats->attempts = r->attempts;
+        LeaveCriticalSection(&r->lock);
+    }
+    resumable_release(r);
     return hr;
 }

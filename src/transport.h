@@ -20,6 +20,7 @@
 #define TRANSPORT_MAX_REDIRECTS 10
 #define TRANSPORT_MAX_URL 8192              /* characters, of the URL and of any redirect's target */
 #define TRANSPORT_MAX_VALIDATOR 256         /* characters of an ETag or Last-Modified value */
+#define TRANSPORT_MAX_ATTEMPTS 4            /* requests of one resumable fetch, retries included */
 
 enum transport_proxy
 {
@@ -51,6 +52,19 @@ struct transport_options
     /* in: when the destination exists and this holds a value, the request is
      * conditional; out: the response's validator (cleared when it had none) */
     struct transport_validator *validator;
+    /* transport_fetch_resumable only: called on the caller's thread, at most
+     * every 50 ms while the body comes, with the bytes of the file there are
+     * so far (a resumed part included) and its size (0 when not known) */
+    void (*progress)(void *context, ULONGLONG done, ULONGLONG total);
+    void *progress_context;
+};
+
+/* What a resumable fetch did: body bytes that came over the network (in
+ * every attempt, so bytes fetched again are counted), and requests made. */
+struct transport_stats
+{
+    ULONGLONG received;
+    unsigned int attempts;
 };
 
 /* GETs an http:// or https:// URL into dest.  S_OK: dest holds the body of a
@@ -59,6 +73,23 @@ struct transport_options
  * file is left.  Errors: WU_E_PT_INVALID_URL, the HTTP status and WinHTTP
  * mappings below, E_ABORT, HRESULT_FROM_WIN32 for the file system. */
 HRESULT transport_fetch(const WCHAR *url, const WCHAR *dest, const struct transport_options *options);
+
+/* GETs an http(s) URL into partial, continuing what partial holds already:
+ * "Range: bytes=N-" with If-Range (the validator in the file validator_path,
+ * which is written whenever a whole body starts).  A 206 whose Content-Range
+ * is the rest of the file is appended; a 200 starts the part over; a 416, or
+ * a 206 for another range or another size, empties the part and fetches it
+ * whole (a 206 to a request without Range is an error).  size is the file's
+ * size when known (0: not known): a longer body fails with
+ * ERROR_FILE_TOO_LARGE.  Transient failures (connection dropped, body cut
+ * short, timeout, 500, 502, 503, 504) are tried again, continuing the part,
+ * after 250 ms, 500 ms, 1 s; TRANSPORT_MAX_ATTEMPTS requests in all.  The
+ * abort flag is honoured within 50 ms whatever the server does, also during
+ * a backoff.  S_OK: partial holds the whole body.  On failure the part stays
+ * for the next call to continue.  options->validator is not used. */
+HRESULT transport_fetch_resumable(const WCHAR *url, const WCHAR *partial, const WCHAR *validator_path,
+                                  ULONGLONG size, const struct transport_options *options,
+                                  struct transport_stats *stats);
 
 /* Fetches url into %ProgramData%\OpenWUA\<folder>\<SHA-256 of the URL, hex>.<ext>
  * (folders created as needed), conditionally (If-None-Match, If-Modified-Since)

@@ -64,6 +64,15 @@ void cache_folder(const WCHAR *id, WCHAR *path)
 }
 
 /* A file of the work folder, as a path and as a file:// URL. */
+void partial_folder(const WCHAR *id, WCHAR *path)
+{
+    WCHAR base[MAX_PATH];
+
+    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, base));
+    if (id) swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\Partial\\%ls", base, id);
+    else swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\Partial", base);
+}
+
 void work_path(WCHAR *path, const WCHAR *name)
 {
     swprintf(path, MAX_PATH, L"%ls\\%ls", work, name);
@@ -107,8 +116,10 @@ void write_catalog(const WCHAR *path, const struct test_package *packages, unsig
             base64_digest(BCRYPT_SHA1_ALGORITHM, file->content, sha1, ARRAYSIZE(sha1));
             fwprintf(f, L"<sdp:InstallableItem ID=\"%.8ls-1111-4000-8000-%012x\">"
                      L"<cmd:CommandLineInstallerData Program=\"setup.exe\" DefaultResult=\"Succeeded\"/>"
-                     L"<sdp:OriginFile Digest=\"%ls\" FileName=\"%ls\" Size=\"%u\" Modified=\"2024-03-05T06:07:08Z\" OriginUri=\"%ls\">",
-                     p->id, j, sha1, file->name, (unsigned int)strlen(file->content), file->uri);
+                     L"<sdp:OriginFile", p->id, j);
+            if (!p->no_digest) fwprintf(f, L" Digest=\"%ls\"", sha1);
+            fwprintf(f, L" FileName=\"%ls\" Size=\"%u\" Modified=\"2024-03-05T06:07:08Z\" OriginUri=\"%ls\">",
+                     file->name, (unsigned int)strlen(file->content), file->uri);
             if (file->sha256)
             {
                 base64_digest(BCRYPT_SHA256_ALGORITHM, file->sha256_of ? file->sha256_of : file->content, sha256,
@@ -123,8 +134,7 @@ void write_catalog(const WCHAR *path, const struct test_package *packages, unsig
     fclose(f);
 }
 
-/* Writes the catalog, registers it, searches it: the updates in catalog order. */
-IUpdateCollection *search(const struct test_package *packages, unsigned int count)
+HRESULT try_search(const struct test_package *packages, unsigned int count, IUpdateCollection **updates)
 {
     IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
     IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
@@ -133,31 +143,50 @@ IUpdateCollection *search(const struct test_package *packages, unsigned int coun
     IUpdateService *service = NULL;
     IUpdateSearcher *searcher = NULL;
     ISearchResult *result = NULL;
-    IUpdateCollection *updates = NULL;
-    LONG found;
+    HRESULT hr;
 
+    *updates = NULL;
     swprintf(path, MAX_PATH, L"%ls\\catalog-%ls.xml", work, packages[0].id);
     write_catalog(path, packages, count);
     name = SysAllocString(L"OpenWUA download tests");
     location = SysAllocString(path);
-    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
-    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
-    IUpdateService_Release(service);
+    /* a catalog that does not load is refused here already */
+    hr = IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service);
     IUpdateServiceManager_Release(manager);
     SysFreeString(name);
     SysFreeString(location);
+    if (FAILED(hr))
+    {
+        IUpdateSession_Release(session);
+        return hr;
+    }
+    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
+    IUpdateService_Release(service);
 
     assert_hr(S_OK, IUpdateSession_CreateUpdateSearcher(session, &searcher));
     IUpdateSession_Release(session);
     assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
     assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
     criteria = SysAllocString(L"IsInstalled=0");
-    assert_hr(S_OK, IUpdateSearcher_Search(searcher, criteria, &result));
+    hr = IUpdateSearcher_Search(searcher, criteria, &result);
     SysFreeString(criteria);
     SysFreeString(id);
-    assert_hr(S_OK, ISearchResult_get_Updates(result, &updates));
-    ISearchResult_Release(result);
+    if (SUCCEEDED(hr))
+    {
+        assert_hr(S_OK, ISearchResult_get_Updates(result, updates));
+        ISearchResult_Release(result);
+    }
     IUpdateSearcher_Release(searcher);
+    return hr;
+}
+
+/* Writes the catalog, registers it, searches it: the updates in catalog order. */
+IUpdateCollection *search(const struct test_package *packages, unsigned int count)
+{
+    IUpdateCollection *updates;
+    LONG found;
+
+    assert_hr(S_OK, try_search(packages, count, &updates));
     assert_hr(S_OK, IUpdateCollection_get_Count(updates, &found));
     assert_int_equal(count, found);
     return updates;
@@ -206,9 +235,13 @@ static void start_clean(void)
     op.fFlags = FOF_NO_UI;
     SHFileOperationW(&op);
     if (exists(folder)) fprintf(stderr, "cannot empty %ls\n", folder);
+    partial_folder(NULL, folder);
+    folder[wcslen(folder) + 1] = 0;
+    SHFileOperationW(&op);
+    if (exists(folder)) fprintf(stderr, "cannot empty %ls\n", folder);
 }
 
-BOOL download_fixture_init(const WCHAR *folder)
+static BOOL fixture_init(const WCHAR *folder, BOOL clean)
 {
     const char *root = getenv("OPENWUA_HTTP_ROOT"), *log = getenv("OPENWUA_HTTP_LOG");
     WCHAR base[MAX_PATH];
@@ -223,6 +256,16 @@ BOOL download_fixture_init(const WCHAR *folder)
     GetTempPathW(ARRAYSIZE(base), base);
     swprintf(work, ARRAYSIZE(work), L"%ls%ls-%lu", base, folder, GetCurrentProcessId());
     CreateDirectoryW(work, NULL);
-    start_clean();
+    if (clean) start_clean();
     return TRUE;
+}
+
+BOOL download_fixture_init(const WCHAR *folder)
+{
+    return fixture_init(folder, TRUE);
+}
+
+BOOL download_fixture_join(const WCHAR *folder)
+{
+    return fixture_init(folder, FALSE);
 }

@@ -54,6 +54,12 @@ under --root.  Prefixes apply left to right and combine, e.g.
   /no-length/...             no Content-Length: the body ends at close
   /no-range/...              ignore Range and If-Range (always 200)
   /no-validators/...         no ETag or Last-Modified; conditionals ignored
+  /range-shift/N/...         a lying server: a Range from A is answered from
+                             A+N (with a Content-Range that says so)
+  /range-total/T/...         a lying server: a Content-Range claiming T bytes
+                             in all (the body is still the real one)
+  /always-206/...            a lying server: 206 with a Content-Range of the
+                             whole file to a request without Range
 
 Files are served with ETag (from size and modification time) and
 Last-Modified; If-None-Match and If-Modified-Since give 304, Range (one
@@ -98,6 +104,9 @@ class Faults:
         self.no_length = False
         self.no_range = False
         self.no_validators = False
+        self.range_shift = 0
+        self.range_total = None
+        self.always_206 = False
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -160,6 +169,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 i += 1
             elif name == "no-validators":
                 faults.no_validators = True
+                i += 1
+            elif name == "range-shift" and rest:
+                faults.range_shift = int(rest[0])
+                i += 2
+            elif name == "range-total" and rest:
+                faults.range_total = int(rest[0])
+                i += 2
+            elif name == "always-206":
+                faults.always_206 = True
                 i += 1
             else:
                 break
@@ -244,7 +262,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if validators and not self.if_range_holds(etag, modified):
                 pass
             else:
-                status, body, content_range = self.range_of(data)
+                status, body, content_range = self.range_of(data, faults)
+        elif faults.always_206:
+            status, content_range = 206, "bytes 0-%d/%d" % (len(data) - 1, len(data))
         if faults.wrong_byte is not None and faults.wrong_byte < len(body):
             body = bytearray(body)
             body[faults.wrong_byte] ^= 0xff
@@ -283,7 +303,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         value = self.headers.get("If-Range")
         return value is None or value.strip() in (etag, modified)
 
-    def range_of(self, data):
+    def range_of(self, data, faults):
         size = len(data)
         m = re.fullmatch(r"\s*bytes=(\d*)-(\d*)\s*", self.headers.get("Range"))
         if not m or (not m.group(1) and not m.group(2)):
@@ -293,9 +313,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             last = min(int(m.group(2)), size - 1) if m.group(2) else size - 1
         else:
             first, last = max(0, size - int(m.group(2))), size - 1
+        if faults.range_shift and first < size:
+            first = min(first + faults.range_shift, last)
         if first >= size or first > last:
             return 416, b"", "bytes */%d" % size
-        return 206, data[first:last + 1], "bytes %d-%d/%d" % (first, last, size)
+        total = size if faults.range_total is None else faults.range_total
+        return 206, data[first:last + 1], "bytes %d-%d/%d" % (first, last, total)
 
     def send_bytes(self, body, faults):
         end = len(body) if faults.drop_at is None else min(faults.drop_at, len(body))

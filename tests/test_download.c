@@ -455,6 +455,473 @@ static void unsafe_file_names_are_refused(void **state)
     IUpdateCollection_Release(updates);
 }
 
+/* --- resuming, faults, concurrency --- */
+
+/* size bytes of letters, no two neighbouring reads alike; free it. */
+static char *big_content(size_t size)
+{
+    char *text = malloc(size + 1);
+    size_t i;
+
+    assert_non_null(text);
+    for (i = 0; i < size; i++) text[i] = 'a' + (i * 7 + i / 251) % 26;
+    text[size] = 0;
+    return text;
+}
+
+static void part_file(const WCHAR *id, const WCHAR *name, WCHAR *path)
+{
+    WCHAR folder[MAX_PATH];
+
+    partial_folder(id, folder);
+    swprintf(path, MAX_PATH, L"%ls\\%ls.part", folder, name);
+}
+
+static LONGLONG size_of(const WCHAR *path)
+{
+    WIN32_FILE_ATTRIBUTE_DATA data;
+
+    if (!GetFileAttributesExW(path, GetFileExInfoStandard, &data)) return -1;
+    return ((LONGLONG)data.nFileSizeHigh << 32) | data.nFileSizeLow;
+}
+
+/* The fixture's log lines for /path, each ending in a newline; free it. */
+static char *log_lines_for(const WCHAR *path, unsigned int *count)
+{
+    char needle[600], *log = read_file(http_log), *result, *line, *next;
+
+    assert_non_null(log);
+    result = calloc(1, strlen(log) + 1);
+    assert_non_null(result);
+    snprintf(needle, sizeof(needle), "\"path\": \"/%ls\"", path);
+    *count = 0;
+    for (line = log; *line; line = next)
+    {
+        next = strchr(line, '\n');
+        next = next ? next + 1 : line + strlen(line);
+        if (next[-1] == '\n') next[-1] = 0;
+        if (strstr(line, needle))
+        {
+            strcat(result, line);
+            strcat(result, "\n");
+            (*count)++;
+        }
+    }
+    free(log);
+    return result;
+}
+
+static void resume_after_a_drop(void **state)
+{
+    static const size_t size = 300000;
+    struct test_package package = { 0 };
+    WCHAR name[64], path[MAX_PATH], url[512], folder[MAX_PATH];
+    char *content = big_content(size), *log;
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+    unsigned int count;
+
+    (void)state;
+    new_id(&package, L"Dropped");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-drop.bin", package.id);
+    serve(name, content);
+    swprintf(path, MAX_PATH, L"drop-at/120000/%ls", name);
+    http_url(url, path);
+    package.files[0] = (struct test_file){ .name = L"drop.bin", .uri = url, .content = content };
+    updates = search(&package, 1);
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    cache_file(package.id, L"drop.bin", folder);
+    assert_file(folder, content);
+    /* three requests, the later two continuing the part */
+    log = log_lines_for(path, &count);
+    assert_int_equal(3, count);
+    assert_non_null(strstr(log, "\"Range\": \"bytes=120000-\""));
+    assert_non_null(strstr(log, "\"Range\": \"bytes=240000-\""));
+    free(log);
+    /* the part became the file: nothing waits */
+    partial_folder(package.id, folder);
+    assert_int_equal(0, file_count(folder));
+    IUpdateCollection_Release(updates);
+    free(content);
+}
+
+static void wrong_bytes_over_http(void **state)
+{
+    static const size_t size = 100000;
+    struct test_package package = { 0 };
+    WCHAR name[64], path[MAX_PATH], url[512], folder[MAX_PATH];
+    char *content = big_content(size);
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+    IUpdate *update;
+
+    (void)state;
+    new_id(&package, L"Wrong bytes");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-wrong.bin", package.id);
+    serve(name, content);
+    swprintf(path, MAX_PATH, L"wrong-bytes/70000/%ls", name);
+    http_url(url, path);
+    package.files[0] = (struct test_file){ .name = L"wrong.bin", .uri = url, .content = content, .sha256 = TRUE };
+    updates = search(&package, 1);
+    result = download(updates, FALSE);
+    assert_result(result, WU_E_DM_INCORRECTFILEHASH, orcFailed);
+    IDownloadResult_Release(result);
+    /* nothing left behind: no file, and no part to continue */
+    cache_folder(package.id, folder);
+    assert_int_equal(0, file_count(folder));
+    partial_folder(package.id, folder);
+    assert_int_equal(0, file_count(folder));
+    update = item(updates, 0);
+    assert_false(is_downloaded(update));
+    IUpdate_Release(update);
+    IUpdateCollection_Release(updates);
+    free(content);
+}
+
+/* What the killed child and this process download: the same update. */
+#define KILL_SIZE 400000
+#define KILL_TRICKLE L"trickle/16384/100/"
+
+static void kill_package(struct test_package *package, const WCHAR *id, WCHAR *url, char **content)
+{
+    WCHAR path[MAX_PATH];
+
+    wcscpy(package->id, id);
+    package->title = L"Killed";
+    *content = big_content(KILL_SIZE);
+    swprintf(path, MAX_PATH, KILL_TRICKLE L"dl-%.8ls-kill.bin", id);
+    http_url(url, path);
+    package->files[0] = (struct test_file){ .name = L"kill.bin", .uri = url, .content = *content };
+}
+
+/* The child: searches the same catalog and downloads, until it is killed. */
+static int child_download(const char *id_text)
+{
+    struct test_package package = { 0 };
+    WCHAR id[37], url[512];
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+    char *content;
+
+    MultiByteToWideChar(CP_ACP, 0, id_text, -1, id, ARRAYSIZE(id));
+    if (!download_fixture_join(L"openwua-download-child")) return 2;
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    kill_package(&package, id, url, &content);
+    updates = search(&package, 1);
+    result = download(updates, FALSE);
+    /* not reached when the test kills this process in time */
+    IDownloadResult_Release(result);
+    IUpdateCollection_Release(updates);
+    CoUninitialize();
+    free(content);
+    return 3;
+}
+
+static void resume_after_the_process_is_killed(void **state)
+{
+    struct test_package package = { 0 };
+    STARTUPINFOW startup;
+    PROCESS_INFORMATION process;
+    WCHAR exe[MAX_PATH], cmdline[2 * MAX_PATH], name[64], url[512], part[MAX_PATH], path[MAX_PATH];
+    char *content, *log, *range;
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+    LONGLONG left = 0;
+    DWORD code;
+    unsigned int i, count;
+
+    (void)state;
+    new_id(&package, L"Killed");
+    kill_package(&package, package.id, url, &content);
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-kill.bin", package.id);
+    serve(name, content);
+
+    memset(&startup, 0, sizeof(startup));
+    startup.cb = sizeof(startup);
+    GetModuleFileNameW(NULL, exe, MAX_PATH);
+    swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" --child-download %ls", exe, package.id);
+    assert_true(CreateProcessW(NULL, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &startup, &process));
+    /* killed once its part has bytes (the body takes 2.5 s to trickle in) */
+    part_file(package.id, L"kill.bin", part);
+    for (i = 0; i < 600 && (left = size_of(part)) <= 0; i++)
+    {
+        if (WaitForSingleObject(process.hProcess, 50) == WAIT_OBJECT_0) break;
+    }
+    assert_true(TerminateProcess(process.hProcess, 9));
+    WaitForSingleObject(process.hProcess, INFINITE);
+    assert_true(GetExitCodeProcess(process.hProcess, &code));
+    CloseHandle(process.hProcess);
+    CloseHandle(process.hThread);
+    assert_int_equal(9, code);
+    left = size_of(part);
+    print_message("the killed download left %I64d of %u bytes\n", left, KILL_SIZE);
+    assert_true(left > 0 && left < KILL_SIZE);
+
+    /* this process continues what the killed one left */
+    updates = search(&package, 1);
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    cache_file(package.id, L"kill.bin", path);
+    assert_file(path, content);
+    swprintf(path, MAX_PATH, KILL_TRICKLE L"%ls", name);
+    log = log_lines_for(path, &count);
+    assert_int_equal(2, count);
+    /* the second request asked for the rest only: fewer bytes than the file */
+    assert_non_null(range = strstr(log, "\"Range\": \"bytes="));
+    assert_true(strtoul(range + 16, NULL, 10) >= (unsigned long)left);
+    assert_true(strtoul(range + 16, NULL, 10) > 0);
+    free(log);
+    IUpdateCollection_Release(updates);
+    free(content);
+}
+
+static IDownloadJob *begin(IUpdateCollection *updates, IUpdateDownloader **downloader)
+{
+    IDownloadJob *job = NULL;
+    VARIANT none;
+
+    VariantInit(&none);
+    *downloader = create(&CLSID_UpdateDownloader, &IID_IUpdateDownloader);
+    assert_hr(S_OK, IUpdateDownloader_put_Updates(*downloader, updates));
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(*downloader, NULL, NULL, none, &job));
+    return job;
+}
+
+static OperationResultCode end(IUpdateDownloader *downloader, IDownloadJob *job)
+{
+    IDownloadResult *result = NULL;
+    OperationResultCode code = 99;
+
+    assert_hr(S_OK, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_hr(S_OK, IDownloadResult_get_ResultCode(result, &code));
+    IDownloadResult_Release(result);
+    IDownloadJob_Release(job);
+    IUpdateDownloader_Release(downloader);
+    return code;
+}
+
+static void two_jobs_on_one_update(void **state)
+{
+    static const size_t size = 200000;
+    struct test_package package = { 0 };
+    WCHAR name[64], path[MAX_PATH], url[512];
+    char *content = big_content(size);
+    IUpdateDownloader *first, *second;
+    IDownloadJob *job1, *job2;
+    IUpdateCollection *updates;
+    IUpdate *update;
+
+    (void)state;
+    new_id(&package, L"Twice at once");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-twice.bin", package.id);
+    serve(name, content);
+    swprintf(path, MAX_PATH, L"trickle/20000/100/%ls", name);
+    http_url(url, path);
+    package.files[0] = (struct test_file){ .name = L"twice.bin", .uri = url, .content = content };
+    updates = search(&package, 1);
+    /* both running while the body trickles in for a second */
+    job1 = begin(updates, &first);
+    job2 = begin(updates, &second);
+    assert_int_equal(orcSucceeded, end(first, job1));
+    assert_int_equal(orcSucceeded, end(second, job2));
+    /* fetched once: the second found it verified in place */
+    assert_int_equal(1, requests_for(path));
+    cache_file(package.id, L"twice.bin", path);
+    assert_file(path, content);
+    update = item(updates, 0);
+    assert_true(is_downloaded(update));
+    IUpdate_Release(update);
+    IUpdateCollection_Release(updates);
+    free(content);
+}
+
+static void abort_while_the_server_stalls(void **state)
+{
+    static const size_t size = 200000;
+    struct test_package package = { 0 };
+    WCHAR name[64], path[MAX_PATH], url[512], part[MAX_PATH];
+    char *content = big_content(size);
+    IUpdateDownloader *downloader;
+    IUpdateCollection *updates;
+    VARIANT_BOOL done = VARIANT_FALSE;
+    IDownloadJob *job;
+    DWORD raised, latency;
+    unsigned int i;
+
+    (void)state;
+    new_id(&package, L"Stalled");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-stall.bin", package.id);
+    serve(name, content);
+    /* more than one read (Wine fills a read's 64 KiB), then nothing for a minute */
+    swprintf(path, MAX_PATH, L"trickle/70000/60000/%ls", name);
+    http_url(url, path);
+    package.files[0] = (struct test_file){ .name = L"stall.bin", .uri = url, .content = content };
+    updates = search(&package, 1);
+    job = begin(updates, &downloader);
+    part_file(package.id, L"stall.bin", part);
+    for (i = 0; i < 400 && size_of(part) <= 0; i++) Sleep(25);
+    assert_true(size_of(part) > 0);
+    raised = GetTickCount();
+    assert_hr(S_OK, IDownloadJob_RequestAbort(job));
+    for (i = 0; i < 2000 && !done; i++)
+    {
+        assert_hr(S_OK, IDownloadJob_get_IsCompleted(job, &done));
+        if (!done) Sleep(5);
+    }
+    latency = GetTickCount() - raised;
+    print_message("the job completed %lu ms after RequestAbort\n", latency);
+    assert_int_equal(VARIANT_TRUE, done);
+    /* the server stalls for a minute: this is long before, whatever the clock */
+    assert_true(latency < 10000);
+    assert_int_equal(orcAborted, end(downloader, job));
+    /* what came is kept for the next download to continue */
+    assert_true(size_of(part) > 0);
+    IUpdateCollection_Release(updates);
+    free(content);
+}
+
+/* Whether the fixture logged a request for name in the absolute form a proxy
+ * is sent (Wine writes the port in: http://openwua-test.invalid:80/name). */
+static BOOL logged_proxied(const WCHAR *name)
+{
+    char *log = read_file(http_log), needle[300], *line;
+    BOOL found = FALSE;
+
+    snprintf(needle, sizeof(needle), "/%ls\"", name);
+    for (line = log; line && !found && (line = strstr(line, "\"path\": \"http://openwua-test.invalid")); line++)
+        found = strstr(line, needle) && strstr(line, needle) < (strchr(line, '\n') ? strchr(line, '\n') : line + strlen(line));
+    free(log);
+    return found;
+}
+
+static IDownloadResult *download_with(IUpdateDownloader *downloader, IUpdateCollection *updates)
+{
+    IDownloadResult *result = NULL;
+
+    assert_hr(S_OK, IUpdateDownloader_put_Updates(downloader, updates));
+    assert_hr(S_OK, IUpdateDownloader_Download(downloader, &result));
+    IUpdateDownloader_Release(downloader);
+    return result;
+}
+
+static void the_session_proxy_is_used(void **state)
+{
+    struct test_package package = { 0 };
+    IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
+    IWebProxy *proxy = create(&CLSID_WebProxy, &IID_IWebProxy);
+    IStringCollection *bypass = create(&CLSID_StringCollection, &IID_IStringCollection);
+    WCHAR name[64], url[512], address[64], path[MAX_PATH];
+    IUpdateDownloader *downloader;
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+    BSTR text;
+    LONG index;
+
+    (void)state;
+    new_id(&package, L"Proxied");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-proxied.bin", package.id);
+    serve(name, "through the proxy");
+    /* a host that does not resolve: only a proxy reaches it */
+    swprintf(url, ARRAYSIZE(url), L"http://openwua-test.invalid/%ls", name);
+    package.files[0] = (struct test_file){ .name = L"proxied.bin", .uri = url, .content = "through the proxy" };
+    updates = search(&package, 1);
+
+    /* the creatable downloader uses the system proxy: none here */
+    result = download_with(create(&CLSID_UpdateDownloader, &IID_IUpdateDownloader), updates);
+    assert_result(result, WU_E_PT_WINHTTP_NAME_NOT_RESOLVED, orcFailed);
+    IDownloadResult_Release(result);
+    /* so does a session's with the default WebProxy (AutoDetect, no address) */
+    assert_hr(S_OK, IUpdateSession_CreateUpdateDownloader(session, &downloader));
+    result = download_with(downloader, updates);
+    assert_result(result, WU_E_PT_WINHTTP_NAME_NOT_RESOLVED, orcFailed);
+    IDownloadResult_Release(result);
+
+    /* the fixture as the session's proxy, with the host on the bypass list: straight, and unresolved */
+    swprintf(address, ARRAYSIZE(address), L"127.0.0.1:%u", port);
+    text = SysAllocString(address);
+    assert_hr(S_OK, IWebProxy_put_Address(proxy, text));
+    SysFreeString(text);
+    text = SysAllocString(L"openwua-test.invalid");
+    assert_hr(S_OK, IStringCollection_Add(bypass, text, &index));
+    SysFreeString(text);
+    assert_hr(S_OK, IWebProxy_put_BypassList(proxy, bypass));
+    assert_hr(S_OK, IUpdateSession_put_WebProxy(session, proxy));
+    assert_hr(S_OK, IUpdateSession_CreateUpdateDownloader(session, &downloader));
+    result = download_with(downloader, updates);
+    assert_result(result, WU_E_PT_WINHTTP_NAME_NOT_RESOLVED, orcFailed);
+    IDownloadResult_Release(result);
+    assert_false(logged_proxied(name));
+
+    /* without the bypass entry: through the proxy (the same WebProxy object, changed) */
+    IStringCollection_Release(bypass);
+    bypass = create(&CLSID_StringCollection, &IID_IStringCollection);
+    assert_hr(S_OK, IWebProxy_put_BypassList(proxy, bypass));
+    assert_hr(S_OK, IUpdateSession_CreateUpdateDownloader(session, &downloader));
+    result = download_with(downloader, updates);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    cache_file(package.id, L"proxied.bin", path);
+    assert_file(path, "through the proxy");
+    /* the fixture saw the absolute URI a proxy is sent */
+    assert_true(logged_proxied(name));
+    IStringCollection_Release(bypass);
+    IWebProxy_Release(proxy);
+    IUpdateSession_Release(session);
+    IUpdateCollection_Release(updates);
+}
+
+static void content_without_a_digest(void **state)
+{
+    static const WCHAR policy_key[] = L"Software\\OpenWUA";
+    struct test_package package = { 0 };
+    WCHAR name[64], url[512], path[MAX_PATH];
+    IUpdateCollection *updates = (void *)1;
+    IDownloadResult *result;
+    HKEY key;
+
+    (void)state;
+    new_id(&package, L"No digest");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-nodigest.bin", package.id);
+    serve(name, "nothing vouches for this");
+    http_url(url, name);
+    package.files[0] = (struct test_file){ .name = L"nodigest.bin", .uri = url, .content = "nothing vouches for this" };
+    package.no_digest = TRUE;
+    /* without the policy: such a catalog is refused (by AddScanPackageService), nothing is fetched */
+    assert_hr(WU_E_XML_MISSINGDATA, try_search(&package, 1, &updates));
+    assert_null(updates);
+    assert_int_equal(0, requests_for(name));
+
+    /* with it: loaded, downloaded, checked by its size */
+    reg_set_dword(policy_key, L"AllowContentWithoutDigest", 1);
+    updates = search(&package, 1);
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    cache_file(package.id, L"nodigest.bin", path);
+    assert_file(path, "nothing vouches for this");
+    /* the size is still checked */
+    write_file(path, "nothing vouches for thi");
+    serve(name, "nothing vouches for thi");
+    result = download(updates, FALSE);
+    assert_result(result, WU_E_DM_INCORRECTFILEHASH, orcFailed);
+    IDownloadResult_Release(result);
+    assert_false(exists(path));
+
+    /* the policy taken back: an update loaded under it is not downloaded any more */
+    serve(name, "nothing vouches for this");
+    assert_int_equal(0, RegOpenKeyExW(HKEY_LOCAL_MACHINE, policy_key, 0, KEY_SET_VALUE, &key));
+    RegDeleteValueW(key, L"AllowContentWithoutDigest");
+    RegCloseKey(key);
+    result = download(updates, FALSE);
+    assert_result(result, WU_E_METADATA_NO_VERIFICATION_DATA, orcFailed);
+    IDownloadResult_Release(result);
+    assert_false(exists(path));
+    IUpdateCollection_Release(updates);
+}
+
 /* A client's own IUpdate: only its IUnknown part is ever called. */
 static HRESULT WINAPI foreign_QueryInterface(IUpdate *iface, REFIID riid, void **obj)
 {
@@ -545,7 +1012,7 @@ static void mixed_results_by_position(void **state)
 
 
 
-int main(void)
+int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] =
     {
@@ -556,8 +1023,16 @@ int main(void)
         LEAK_CHECKED(http_errors_are_per_update),
         LEAK_CHECKED(unsafe_file_names_are_refused),
         LEAK_CHECKED(mixed_results_by_position),
+        LEAK_CHECKED(resume_after_a_drop),
+        LEAK_CHECKED(wrong_bytes_over_http),
+        LEAK_CHECKED(resume_after_the_process_is_killed),
+        LEAK_CHECKED(two_jobs_on_one_update),
+        LEAK_CHECKED(abort_while_the_server_stalls),
+        LEAK_CHECKED(the_session_proxy_is_used),
+        LEAK_CHECKED(content_without_a_digest),
     };
 
+    if (argc == 3 && !strcmp(argv[1], "--child-download")) return child_download(argv[2]);
     if (!download_fixture_init(L"openwua-download-test")) return 1;
     return RUN_TESTS(tests);
 }

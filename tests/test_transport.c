@@ -573,6 +573,338 @@ static void winhttp_errors(void **state)
     assert_hr(HRESULT_FROM_WIN32(ERROR_ACCESS_DENIED), transport_winhttp_error(ERROR_ACCESS_DENIED));
 }
 
+/* --- resumable fetches --- */
+
+static void part_paths(WCHAR *part, WCHAR *validator, const WCHAR *name)
+{
+    WCHAR file[MAX_PATH];
+
+    swprintf(file, MAX_PATH, L"%ls.part", name);
+    path_in(part, temp_folder, file);
+    swprintf(file, MAX_PATH, L"%ls.validator", name);
+    path_in(validator, temp_folder, file);
+}
+
+static HRESULT fetch_part(const WCHAR *path, const WCHAR *name, ULONGLONG size,
+                          const struct transport_options *options, struct transport_stats *stats)
+{
+    WCHAR url[512], part[MAX_PATH], validator[MAX_PATH];
+
+    url_of(url, path);
+    part_paths(part, validator, name);
+    return transport_fetch_resumable(url, part, validator, size, options, stats);
+}
+
+/* The fixture's log lines for a path, in order; free them. */
+static char *log_lines_for(const char *path, unsigned int *count)
+{
+    const char *name = getenv("OPENWUA_HTTP_LOG");
+    char needle[300], *text, *result, *line, *next;
+    WCHAR log[MAX_PATH];
+    DWORD size;
+
+    MultiByteToWideChar(CP_ACP, 0, name, -1, log, ARRAY_SIZE(log));
+    text = (char *)read_file(log, &size);
+    result = calloc(1, size + 1);
+    assert_non_null(result);
+    snprintf(needle, sizeof(needle), "\"path\": \"/%s\"", path);
+    *count = 0;
+    for (line = text; *line; line = next)
+    {
+        next = strchr(line, '\n');
+        next = next ? next + 1 : line + strlen(line);
+        if (next[-1] == '\n') next[-1] = 0;
+        if (strstr(line, needle))
+        {
+            strcat(result, line);
+            strcat(result, "\n");
+            (*count)++;
+        }
+    }
+    free(text);
+    return result;
+}
+
+static void resume_after_drops(void **state)
+{
+    static const DWORD size = 300000;
+    BYTE *data = serve_pattern(L"resume.bin", size);
+    struct transport_stats stats;
+    WCHAR part[MAX_PATH], validator[MAX_PATH];
+    unsigned int count;
+    char *log;
+
+    (void)state;
+    clear_temp_folder();
+    part_paths(part, validator, L"resume");
+    /* every answer stops 120000 bytes into its body: three requests, each
+     * continuing where the last one stopped */
+    assert_hr(S_OK, fetch_part(L"drop-at/120000/resume.bin", L"resume", size, NULL, &stats));
+    assert_file_is(part, data, size);
+    print_message("received %I64u bytes of %lu in %u requests\n", stats.received, size, stats.attempts);
+    assert_int_equal(3, stats.attempts);
+    /* what came again is counted, and bounded */
+    assert_true(stats.received >= size);
+    assert_true(stats.received < size + 65536);
+    log = log_lines_for("drop-at/120000/resume.bin", &count);
+    assert_int_equal(3, count);
+    assert_non_null(strstr(log, "\"Range\": \"bytes=120000-\""));
+    assert_non_null(strstr(log, "\"Range\": \"bytes=240000-\""));
+    assert_non_null(strstr(log, "\"If-Range\": \"\\\""));    /* the ETag, which is strong */
+    free(log);
+    free(data);
+}
+
+static void resume_from_a_part(void **state)
+{
+    static const DWORD size = 200000;
+    BYTE *data = serve_pattern(L"part.bin", size);
+    struct transport_validator stale;
+    struct transport_stats stats;
+    WCHAR part[MAX_PATH], validator[MAX_PATH];
+    unsigned int count;
+    char *log;
+
+    (void)state;
+    clear_temp_folder();
+    part_paths(part, validator, L"part");
+    /* a part left from before, with no validator: continued, no If-Range */
+    write_file(part, data, 50000);
+    assert_hr(S_OK, fetch_part(L"part.bin", L"part", size, NULL, &stats));
+    assert_file_is(part, data, size);
+    assert_int_equal(size - 50000, stats.received);
+    assert_int_equal(1, stats.attempts);
+    /* a whole body leaves the validator beside the part */
+    assert_false(exists(validator));
+    DeleteFileW(part);
+    assert_hr(S_OK, fetch_part(L"part.bin", L"part", size, NULL, &stats));
+    assert_true(exists(validator));
+    /* a part with a stale validator: If-Range does not hold, the server sends it whole */
+    memset(&stale, 0, sizeof(stale));
+    wcscpy(stale.etag, L"\"stale\"");
+    write_file(part, "garbage", 7);
+    write_file(validator, &stale, sizeof(stale));
+    assert_hr(S_OK, fetch_part(L"no-length/part.bin", L"part", size, NULL, &stats));
+    assert_file_is(part, data, size);
+    assert_int_equal(size, stats.received);
+    log = log_lines_for("no-length/part.bin", &count);
+    assert_int_equal(1, count);
+    assert_non_null(strstr(log, "\"If-Range\": \"\\\"stale\\\"\""));
+    free(log);
+    /* a server that ignores Range: its 200 starts the part over */
+    write_file(part, "garbage", 7);
+    assert_hr(S_OK, fetch_part(L"no-range/part.bin", L"part", size, NULL, &stats));
+    assert_file_is(part, data, size);
+    assert_int_equal(size, stats.received);
+    /* a part longer than the file, the size not known: 416, then the whole
+     * file (with no validator to go by: one would send it whole at once) */
+    write_file(part, data, size);
+    DeleteFileW(validator);
+    free(serve_pattern(L"short.bin", 1000));
+    assert_hr(S_OK, fetch_part(L"short.bin", L"part", 0, NULL, &stats));
+    assert_int_equal(2, stats.attempts);
+    assert_int_equal(1000, stats.received);
+    free(data);
+}
+
+static void lying_servers(void **state)
+{
+    static const DWORD size = 100000;
+    BYTE *data = serve_pattern(L"lie.bin", size);
+    struct transport_stats stats;
+    WCHAR part[MAX_PATH], validator[MAX_PATH];
+
+    (void)state;
+    clear_temp_folder();
+    part_paths(part, validator, L"lie");
+    /* the rest from the wrong place: the part goes, the file comes whole */
+    write_file(part, data, 30000);
+    assert_hr(S_OK, fetch_part(L"range-shift/10/lie.bin", L"lie", size, NULL, &stats));
+    assert_file_is(part, data, size);
+    assert_int_equal(2, stats.attempts);
+    assert_int_equal(size, stats.received);
+    /* a file of another size */
+    write_file(part, data, 30000);
+    assert_hr(S_OK, fetch_part(L"range-total/100001/lie.bin", L"lie", size, NULL, &stats));
+    assert_file_is(part, data, size);
+    assert_int_equal(2, stats.attempts);
+    /* a 206 to a request that asked for no range: an error, at once */
+    DeleteFileW(part);
+    assert_hr(WU_E_PT_HTTP_STATUS_NOT_MAPPED, fetch_part(L"always-206/lie.bin", L"lie", size, NULL, &stats));
+    assert_int_equal(1, stats.attempts);
+    /* both lies at once: bounded, never a loop */
+    write_file(part, data, 30000);
+    assert_hr(WU_E_PT_HTTP_STATUS_NOT_MAPPED,
+              fetch_part(L"always-206/range-shift/10/lie.bin", L"lie", size, NULL, &stats));
+    assert_true(stats.attempts <= TRANSPORT_MAX_ATTEMPTS);
+    /* a body longer than the file said */
+    DeleteFileW(part);
+    assert_hr(HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE), fetch_part(L"lie.bin", L"lie", size - 1, NULL, &stats));
+    free(data);
+}
+
+static void retries(void **state)
+{
+    BYTE *data = serve_pattern(L"retry.bin", 5000);
+    struct transport_stats stats;
+    WCHAR part[MAX_PATH], validator[MAX_PATH];
+    static const DWORD transient[] = { 500, 502, 503, 504 };
+    WCHAR path[64];
+    unsigned int i;
+
+    (void)state;
+    clear_temp_folder();
+    part_paths(part, validator, L"retry");
+    for (i = 0; i < ARRAY_SIZE(transient); i++)
+    {
+        DeleteFileW(part);
+        swprintf(path, ARRAY_SIZE(path), L"status/%lu-then-ok/retry.bin", transient[i]);
+        assert_hr(S_OK, fetch_part(path, L"retry", 5000, NULL, &stats));
+        assert_file_is(part, data, 5000);
+        assert_int_equal(2, stats.attempts);
+    }
+    /* three failures, then the fourth and last request succeeds */
+    DeleteFileW(part);
+    assert_hr(S_OK, fetch_part(L"status/503-3-then-ok/retry.bin", L"retry", 5000, NULL, &stats));
+    assert_int_equal(TRANSPORT_MAX_ATTEMPTS, stats.attempts);
+    /* four: the last failure is the answer */
+    assert_hr(WU_E_PT_HTTP_STATUS_SERVICE_UNAVAIL,
+              fetch_part(L"status/503-4-then-ok/retry.bin", L"retry", 5000, NULL, &stats));
+    assert_int_equal(TRANSPORT_MAX_ATTEMPTS, stats.attempts);
+    /* not transient: one request */
+    assert_hr(WU_E_PT_HTTP_STATUS_NOT_FOUND, fetch_part(L"status/404-then-ok/retry.bin", L"retry", 5000, NULL, &stats));
+    assert_int_equal(1, stats.attempts);
+    assert_hr(WU_E_PT_HTTP_STATUS_FORBIDDEN, fetch_part(L"status/403/retry.bin", L"retry", 5000, NULL, &stats));
+    assert_int_equal(1, stats.attempts);
+    free(data);
+}
+
+struct progress_log
+{
+    unsigned int calls;
+    ULONGLONG last, total;
+    BOOL backwards;
+    DWORD thread;
+    BOOL other_thread;
+};
+
+static void log_progress(void *context, ULONGLONG done, ULONGLONG total)
+{
+    struct progress_log *log = context;
+
+    if (done < log->last) log->backwards = TRUE;
+    if (GetCurrentThreadId() != log->thread) log->other_thread = TRUE;
+    log->calls++;
+    log->last = done;
+    log->total = total;
+}
+
+static void progress_per_read(void **state)
+{
+    static const DWORD size = 200000;
+    struct progress_log log = { .thread = GetCurrentThreadId() };
+    struct transport_options options = { .progress = log_progress, .progress_context = &log };
+    BYTE *data = serve_pattern(L"progress.bin", size);
+    WCHAR part[MAX_PATH], validator[MAX_PATH];
+
+    (void)state;
+    clear_temp_folder();
+    part_paths(part, validator, L"progress");
+    /* 20000 bytes every 100 ms: a second of reads */
+    write_file(part, data, 40000);
+    assert_hr(S_OK, fetch_part(L"trickle/20000/100/progress.bin", L"progress", size, &options, NULL));
+    print_message("%u progress calls\n", log.calls);
+    assert_true(log.calls >= 2);
+    assert_int_equal(size, log.last);
+    assert_int_equal(size, log.total);
+    assert_false(log.backwards);
+    assert_false(log.other_thread);
+    free(data);
+}
+
+struct stalled_abort
+{
+    volatile LONG flag;
+    DWORD raised;
+    const WCHAR *part;          /* NULL: raise after 300 ms; else once it has bytes */
+    BOOL had_bytes;
+};
+
+static DWORD WINAPI abort_when_stalled(void *arg)
+{
+    struct stalled_abort *a = arg;
+    unsigned int i;
+
+    Sleep(300);
+    /* mid-body: once the first bytes are in the part */
+    for (i = 0; a->part && i < 200; i++)
+    {
+        HANDLE file = CreateFileW(a->part, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                                  OPEN_EXISTING, 0, NULL);
+        DWORD size = file == INVALID_HANDLE_VALUE ? 0 : GetFileSize(file, NULL);
+
+        if (file != INVALID_HANDLE_VALUE) CloseHandle(file);
+        if ((a->had_bytes = size > 0)) break;
+        Sleep(50);
+    }
+    a->raised = GetTickCount();
+    InterlockedExchange(&a->flag, 1);
+    return 0;
+}
+
+static void abort_while_server_stalls(void **state)
+{
+    static const WCHAR *const paths[] =
+    {
+        L"slow/60000/stall.bin",                /* no answer at all */
+        L"trickle/70000/60000/stall.bin",       /* a read's worth of the body, then nothing */
+    };
+    struct stalled_abort a;
+    struct transport_options options = { .abort = &a.flag };
+    WCHAR part[MAX_PATH], validator[MAX_PATH];
+    HANDLE thread;
+    DWORD latency;
+    unsigned int i;
+
+    (void)state;
+    free(serve_pattern(L"stall.bin", 200000));
+    clear_temp_folder();
+    part_paths(part, validator, L"stall");
+    for (i = 0; i < ARRAY_SIZE(paths); i++)
+    {
+        memset(&a, 0, sizeof(a));
+        if (i) a.part = part;
+        thread = CreateThread(NULL, 0, abort_when_stalled, &a, 0, NULL);
+        assert_hr(E_ABORT, fetch_part(paths[i], L"stall", 200000, &options, NULL));
+        latency = GetTickCount() - a.raised;
+        print_message("%ls: aborted %lu ms after the flag was raised\n", paths[i], latency);
+        /* the server stalls for a minute: done long before, whatever the clock */
+        assert_true(latency < 10000);
+        WaitForSingleObject(thread, INFINITE);
+        /* mid-body: the flag went up once the part had bytes */
+        if (i) assert_true(a.had_bytes);
+        CloseHandle(thread);
+    }
+    /* what came before the stall stays, for the next fetch to continue */
+    assert_true(exists(part));
+}
+
+static void resumable_bad_arguments(void **state)
+{
+    volatile LONG raised = 1;
+    struct transport_options options = { .abort = &raised };
+    WCHAR part[MAX_PATH], validator[MAX_PATH];
+
+    (void)state;
+    part_paths(part, validator, L"bad");
+    assert_hr(E_INVALIDARG, transport_fetch_resumable(NULL, part, validator, 0, NULL, NULL));
+    assert_hr(E_INVALIDARG, transport_fetch_resumable(L"http://127.0.0.1/", NULL, validator, 0, NULL, NULL));
+    assert_hr(E_INVALIDARG, transport_fetch_resumable(L"http://127.0.0.1/", part, L"", 0, NULL, NULL));
+    assert_hr(WU_E_PT_INVALID_URL, transport_fetch_resumable(L"file:///c:/x", part, validator, 0, NULL, NULL));
+    assert_hr(E_ABORT, transport_fetch_resumable(L"http://127.0.0.1/", part, validator, 0, &options, NULL));
+    assert_false(exists(part));
+}
+
 /* --- catalogs from http URLs --- */
 
 /* %ProgramData%\OpenWUA\Catalogs\<SHA-256 of the URL's UTF-8, hex>.catalog, worked out here on its own. */
@@ -765,7 +1097,9 @@ static int setup(void **state)
     MultiByteToWideChar(CP_ACP, 0, served, -1, root, ARRAY_SIZE(root));
     if (!GetTempPathW(ARRAY_SIZE(base), base)) return -1;
     swprintf(temp_folder, ARRAY_SIZE(temp_folder), L"%lsopenwua-test-transport-%lu", base, GetCurrentProcessId());
-    return CreateDirectoryW(temp_folder, NULL) ? 0 : -1;
+    /* a folder an earlier run of the same process ID could not remove is reused */
+    if (CreateDirectoryW(temp_folder, NULL) || GetLastError() == ERROR_ALREADY_EXISTS) return 0;
+    return -1;
 }
 
 static int teardown(void **state)
@@ -797,6 +1131,13 @@ int main(void)
         cmocka_unit_test(proxies),
         cmocka_unit_test(untrusted_certificate),
         cmocka_unit_test(winhttp_errors),
+        cmocka_unit_test(resume_after_drops),
+        cmocka_unit_test(resume_from_a_part),
+        cmocka_unit_test(lying_servers),
+        cmocka_unit_test(retries),
+        cmocka_unit_test(progress_per_read),
+        cmocka_unit_test(abort_while_server_stalls),
+        cmocka_unit_test(resumable_bad_arguments),
         cmocka_unit_test(catalog_over_http),
         cmocka_unit_test(catalog_over_http_errors),
     };
