@@ -10,6 +10,8 @@ run() { WINEPREFIX="$prefix" WINEDEBUG=-all wine "$@"; }
 run "$BUILD_DIR/bench/bench_dispatch.exe"
 run "$BUILD_DIR/bench/bench_jobs.exe"
 run "$BUILD_DIR/bench/bench_install.exe" "Z:$BUILD_DIR/bench/msi"
+WINEPREFIX="$prefix" WINEDEBUG=-all python3 "$top/bench/download.py" "$BUILD_DIR/bench/bench_download.exe" \
+  "$BUILD_DIR/bench/download-data"
 hp="$BUILD_DIR/tests/catalog-samples/HpCatalogForSms.xml"
 if [ -f "$hp" ]; then
   run "$BUILD_DIR/bench/bench_search.exe" "Z:$hp"
