@@ -4,13 +4,17 @@
  * Order of events in a job, all on one thread-pool work item:
  *   1. the worker function runs (multithreaded apartment); it may call the
  *      progress callback through job_report_progress, synchronously;
- *   2. its HRESULT and result are stored, IsCompleted turns TRUE, the
- *      "done" event is set: End* stops waiting here;
+ *   2. its HRESULT and result are stored and the job reaches STAGE_DONE:
+ *      IsCompleted turns TRUE, End* stops waiting here;
  *   3. the completed callback is fetched from the Global Interface Table and
  *      called once (a single-threaded caller receives it on its own thread
  *      while it pumps messages), then dropped from the table;
- *   4. the "finished" event is set: CleanUp stops waiting here;
+ *   4. STAGE_FINISHED: CleanUp stops waiting here;
  *   5. the work item's reference on the job is released.
+ *
+ * Waiting costs no kernel object unless a single-threaded apartment has to
+ * wait (it needs a handle to pump on): a condition variable serves the
+ * others, and an event for a stage is made only when such a waiter asks.
  *
  * Copyright 2026 the OpenWUA authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -26,6 +30,13 @@ struct job_callback
     IUnknown *original;         /* the pointer registered, for comparison only */
     BOOL typed;                 /* the native callback interface; else IDispatch, DISPID 0 */
     const IID *iid;             /* what is in the table */
+};
+
+enum job_stage
+{
+    STAGE_RUNNING,
+    STAGE_DONE,                 /* result final, IsCompleted TRUE */
+    STAGE_FINISHED,             /* completed callback returned */
 };
 
 struct job
@@ -48,9 +59,10 @@ struct job
     BOOL begin_sta;
     DWORD begin_thread;
     PTP_WORK work_item;
-    HANDLE done;
-    HANDLE finished;
-    LONG is_completed;
+    SRWLOCK stage_lock;         /* guards stage and stage_events */
+    CONDITION_VARIABLE stage_changed;
+    LONG stage;
+    HANDLE stage_events[2];     /* STAGE_DONE, STAGE_FINISHED: made for STA waiters only */
     LONG ended;
     LONG abort_requested;
     LONG in_callback;
@@ -75,15 +87,62 @@ static BOOL in_sta(void)
     return SUCCEEDED(CoGetApartmentType(&type, &qualifier)) && (type == APTTYPE_STA || type == APTTYPE_MAINSTA);
 }
 
-/* A single-threaded apartment keeps pumping, so calls marshalled to it (callbacks) still arrive. */
-static HRESULT wait_for(HANDLE handle)
+static BOOL job_reached(struct job *job, LONG stage)
 {
-    DWORD index, error;
+    return InterlockedCompareExchange(&job->stage, 0, 0) >= stage;   /* a read with a full barrier */
+}
 
-    if (in_sta()) return CoWaitForMultipleHandles(0 /* COWAIT_DEFAULT */, INFINITE, 1, &handle, &index);
-    if (WaitForSingleObject(handle, INFINITE) == WAIT_OBJECT_0) return S_OK;
-    error = GetLastError();
-    return HRESULT_FROM_WIN32(error);
+static void set_stage(struct job *job, LONG stage)
+{
+    HANDLE event;
+
+    AcquireSRWLockExclusive(&job->stage_lock);
+    InterlockedExchange(&job->stage, stage);
+    event = job->stage_events[stage - 1];
+    ReleaseSRWLockExclusive(&job->stage_lock);
+    WakeAllConditionVariable(&job->stage_changed);
+    if (event) SetEvent(event);
+}
+
+/* The event set when the job reaches stage, made on first use; NULL when it
+ * already has.  Fails only when no event can be made. */
+static HRESULT stage_event(struct job *job, LONG stage, HANDLE *event)
+{
+    HRESULT hr = S_OK;
+    DWORD error;
+
+    *event = NULL;
+    AcquireSRWLockExclusive(&job->stage_lock);
+    if (job->stage < stage)
+    {
+        if (!job->stage_events[stage - 1] && !(job->stage_events[stage - 1] = CreateEventW(NULL, TRUE, FALSE, NULL)))
+        {
+            error = GetLastError();
+            hr = HRESULT_FROM_WIN32(error);
+        }
+        *event = job->stage_events[stage - 1];
+    }
+    ReleaseSRWLockExclusive(&job->stage_lock);
+    return hr;
+}
+
+/* A single-threaded apartment keeps pumping, so calls marshalled to it (callbacks) still arrive. */
+static HRESULT wait_stage(struct job *job, LONG stage)
+{
+    HANDLE event;
+    DWORD index;
+    HRESULT hr;
+
+    if (job_reached(job, stage)) return S_OK;
+    if (in_sta())
+    {
+        if (FAILED(hr = stage_event(job, stage, &event)) || !event) return hr;
+        return CoWaitForMultipleHandles(0 /* COWAIT_DEFAULT */, INFINITE, 1, &event, &index);
+    }
+    AcquireSRWLockExclusive(&job->stage_lock);
+    while (job->stage < stage) SleepConditionVariableSRW(&job->stage_changed, &job->stage_lock, INFINITE, 0);
+    ReleaseSRWLockExclusive(&job->stage_lock);
+    return S_OK;
 }
 
 static HRESULT get_git(IGlobalInterfaceTable **git)
@@ -364,12 +423,11 @@ static void CALLBACK job_worker(PTP_CALLBACK_INSTANCE instance, void *context, P
     }
     job->hr = hr;
     job->result = result;
-    InterlockedExchange(&job->is_completed, TRUE);
-    SetEvent(job->done);
+    set_stage(job, STAGE_DONE);
     callback_release(job, &job->progress);
     call_completed(job);
     callback_release(job, &job->completed);
-    SetEvent(job->finished);
+    set_stage(job, STAGE_FINISHED);
     job_release(job);
     if (SUCCEEDED(init)) CoUninitialize();
     /* job_start took a reference on the module: code of it runs until here. */
@@ -397,8 +455,8 @@ static ULONG job_release(struct job *This)
         VariantClear(&This->state);
         if (This->free_context) This->free_context(This->context);
         if (This->owner) IUnknown_Release(This->owner);
-        if (This->done) CloseHandle(This->done);
-        if (This->finished) CloseHandle(This->finished);
+        if (This->stage_events[0]) CloseHandle(This->stage_events[0]);
+        if (This->stage_events[1]) CloseHandle(This->stage_events[1]);
         if (This->marshal) IUnknown_Release(This->marshal);
         free(This);
         object_destroyed();
@@ -435,8 +493,8 @@ static HRESULT job_cleanup(struct job *This)
     HRESULT hr;
 
     if (This->in_callback && This->callback_thread == GetCurrentThreadId()) return WU_E_INVALID_OPERATION;
-    if (FAILED(hr = wait_for(This->finished))) return hr;
-    /* Past "finished" the work item only lets go of the job: wait for that too. */
+    if (FAILED(hr = wait_stage(This, STAGE_FINISHED))) return hr;
+    /* Past STAGE_FINISHED the work item only lets go of the job: wait for that too. */
     WaitForThreadpoolWorkCallbacks(This->work_item, FALSE);
     callback_release(This, &This->progress);
     callback_release(This, &This->completed);
@@ -476,7 +534,7 @@ static HRESULT WINAPI search_job_get_AsyncState(ISearchJob *iface, VARIANT *out)
 
 static HRESULT WINAPI search_job_get_IsCompleted(ISearchJob *iface, VARIANT_BOOL *out)
 {
-    return return_bool(impl_from_ISearchJob(iface)->is_completed, out);
+    return return_bool(job_reached(impl_from_ISearchJob(iface), STAGE_DONE), out);
 }
 
 static HRESULT WINAPI search_job_CleanUp(ISearchJob *iface)
@@ -538,7 +596,7 @@ static HRESULT WINAPI download_job_get_AsyncState(IDownloadJob *iface, VARIANT *
 
 static HRESULT WINAPI download_job_get_IsCompleted(IDownloadJob *iface, VARIANT_BOOL *out)
 {
-    return return_bool(impl_from_IDownloadJob(iface)->is_completed, out);
+    return return_bool(job_reached(impl_from_IDownloadJob(iface), STAGE_DONE), out);
 }
 
 /* The read-only snapshot Begin* took. */
@@ -640,6 +698,8 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
     This->owner = params->owner;
     IUnknown_AddRef(This->owner);
     InitializeSRWLock(&This->callback_lock);
+    InitializeSRWLock(&This->stage_lock);
+    InitializeConditionVariable(&This->stage_changed);
     This->begin_thread = GetCurrentThreadId();
     This->begin_sta = in_sta();
     VariantInit(&This->state);
@@ -650,9 +710,6 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
     else hr = params->state ? VariantCopyInd(&This->state, (VARIANT *)params->state) : S_OK;
     if (SUCCEEDED(hr))
         hr = CoCreateFreeThreadedMarshaler((IUnknown *)job_face(This), &This->marshal);
-    if (SUCCEEDED(hr) && (!(This->done = CreateEventW(NULL, TRUE, FALSE, NULL))
-                          || !(This->finished = CreateEventW(NULL, TRUE, FALSE, NULL))))
-        hr = E_OUTOFMEMORY;
     if (SUCCEEDED(hr) && !(This->work_item = CreateThreadpoolWork(job_worker, This, NULL))) hr = E_OUTOFMEMORY;
     if (SUCCEEDED(hr) && !GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS, (const WCHAR *)job_worker, &module))
         hr = E_FAIL;
@@ -690,7 +747,7 @@ HRESULT job_end(IUnknown *iface, enum job_kind kind, IUnknown *owner, IUnknown *
     if (!iface) return E_POINTER;
     if (!(This = job_from_unknown(iface, kind)) || This->owner != owner) return E_INVALIDARG;
     if (InterlockedExchange(&This->ended, TRUE)) return WU_E_INVALID_OPERATION;
-    if (FAILED(hr = wait_for(This->done)))
+    if (FAILED(hr = wait_stage(This, STAGE_DONE)))
     {
         InterlockedExchange(&This->ended, FALSE);
         return hr;
