@@ -501,6 +501,22 @@ static HRESULT job_cleanup(struct job *This)
     return S_OK;
 }
 
+/* A poll (IsCompleted, GetProgress) from the single-threaded apartment that
+ * began the job lets the callbacks waiting for that thread in.  On Windows
+ * each poll is a call into the update service, and COM dispatches incoming
+ * calls while an STA waits for its answer; without this, a script that
+ * polls would stall its own progress callback, and with it the job, forever. */
+static void job_poll(struct job *This)
+{
+    HANDLE event;
+    DWORD index;
+
+    if (!This->begin_sta || GetCurrentThreadId() != This->begin_thread || job_reached(This, STAGE_FINISHED)) return;
+    if (!This->completed.cookie && !This->progress.cookie) return;    /* nothing is marshalled to this thread */
+    if (FAILED(stage_event(This, STAGE_FINISHED, &event)) || !event) return;
+    CoWaitForMultipleHandles(0 /* COWAIT_DEFAULT */, 0, 1, &event, &index);
+}
+
 /* --- ISearchJob --- */
 
 static struct dispatch_type search_job_type = DISPATCH_TYPE(IID_ISearchJob);
@@ -534,7 +550,11 @@ static HRESULT WINAPI search_job_get_AsyncState(ISearchJob *iface, VARIANT *out)
 
 static HRESULT WINAPI search_job_get_IsCompleted(ISearchJob *iface, VARIANT_BOOL *out)
 {
-    return return_bool(job_reached(impl_from_ISearchJob(iface), STAGE_DONE), out);
+    struct job *This = impl_from_ISearchJob(iface);
+
+    if (!out) return E_POINTER;
+    job_poll(This);
+    return return_bool(job_reached(This, STAGE_DONE), out);
 }
 
 static HRESULT WINAPI search_job_CleanUp(ISearchJob *iface)
@@ -596,7 +616,11 @@ static HRESULT WINAPI download_job_get_AsyncState(IDownloadJob *iface, VARIANT *
 
 static HRESULT WINAPI download_job_get_IsCompleted(IDownloadJob *iface, VARIANT_BOOL *out)
 {
-    return return_bool(job_reached(impl_from_IDownloadJob(iface), STAGE_DONE), out);
+    struct job *This = impl_from_IDownloadJob(iface);
+
+    if (!out) return E_POINTER;
+    job_poll(This);
+    return return_bool(job_reached(This, STAGE_DONE), out);
 }
 
 /* The read-only snapshot Begin* took. */
@@ -621,6 +645,7 @@ static HRESULT WINAPI download_job_GetProgress(IDownloadJob *iface, IDownloadPro
 
     if (!out) return E_POINTER;
     *out = NULL;
+    job_poll(This);
     return This->get_progress ? This->get_progress(This->context, out) : E_NOTIMPL;
 }
 
