@@ -98,6 +98,7 @@ struct recorder
     IUpdateDownloader *end_inside;      /* the completed callback calls EndDownload */
     HRESULT end_hr;
     OperationResultCode end_code;
+    IDownloadJob *job_seen;     /* what the completed callback got */
 };
 
 static HRESULT WINAPI rec_progress_qi(IDownloadProgressChangedCallback *iface, REFIID riid, void **obj)
@@ -178,6 +179,7 @@ static HRESULT WINAPI rec_completed_invoke(IDownloadCompletedCallback *iface, ID
     IDownloadJob_get_IsCompleted(job, &done);
     r->completed_saw_done = done == VARIANT_TRUE;
     r->completed_thread = GetCurrentThreadId();
+    r->job_seen = job;
     if (r->end_inside)
     {
         r->end_hr = IUpdateDownloader_EndDownload(r->end_inside, job, &result);
@@ -571,6 +573,7 @@ struct sta_run
     enum sta_wait wait;
     IUpdateCollection *updates;
     DWORD thread;
+    IDownloadJob *job;
     HRESULT init, begin, end, cleanup;
     LONG completed_before_end;  /* completed calls seen before EndDownload */
     LONG reports_before_end;
@@ -618,6 +621,7 @@ static DWORD WINAPI sta_thread(void *arg)
                                                      (IUnknown *)&run->rec.completed_iface, none, &job);
         if (SUCCEEDED(run->begin))
         {
+            run->job = job;
             if (run->wait != STA_END) sta_wait_for_callbacks(run, job);
             run->completed_before_end = run->rec.completed_calls;
             run->reports_before_end = run->rec.reports;
@@ -637,7 +641,8 @@ static DWORD WINAPI sta_thread(void *arg)
 }
 
 /* The callbacks run on the STA thread itself: while it waits in EndDownload,
- * while it pumps its own messages, and while it only polls IsCompleted. */
+ * while it pumps its own messages, and while it only polls IsCompleted.  They
+ * get the job itself, not a proxy, and CleanUp inside them is refused. */
 static void sta_callbacks_arrive_on_the_sta_thread(void **state)
 {
     static const enum sta_wait waits[] = { STA_END, STA_PUMP, STA_POLL };
@@ -653,6 +658,7 @@ static void sta_callbacks_arrive_on_the_sta_thread(void **state)
         updates = three_updates(packages);
         memset(&run, 0, sizeof(run));
         recorder_init(&run.rec);
+        run.rec.cleanup_inside = TRUE;
         run.wait = waits[i];
         run.updates = updates;
         run.begin = run.end = run.cleanup = E_UNEXPECTED;
@@ -670,6 +676,9 @@ static void sta_callbacks_arrive_on_the_sta_thread(void **state)
         assert_true(run.rec.reports >= 3);
         assert_int_equal(run.thread, run.rec.completed_thread);
         assert_int_equal(run.thread, run.rec.progress_thread);
+        assert_ptr_equal(run.job, run.rec.job_seen);
+        assert_hr(WU_E_INVALID_OPERATION, run.rec.progress_cleanup_hr);
+        assert_hr(WU_E_INVALID_OPERATION, run.rec.completed_cleanup_hr);
         if (run.wait != STA_END)
         {
             /* everything arrived while polling, before EndDownload */
