@@ -4,13 +4,17 @@
  * Order of events in a job, all on one thread-pool work item:
  *   1. the worker function runs (multithreaded apartment); it may call the
  *      progress callback through job_report_progress, synchronously;
- *   2. its HRESULT and result are stored, IsCompleted turns TRUE, the
- *      "done" event is set: End* stops waiting here;
- *   3. the completed callback is fetched from the Global Interface Table and
- *      called once (a single-threaded caller receives it on its own thread
- *      while it pumps messages), then dropped from the table;
- *   4. the "finished" event is set: CleanUp stops waiting here;
+ *   2. its HRESULT and result are stored and the job reaches STAGE_DONE:
+ *      IsCompleted turns TRUE, End* stops waiting here;
+ *   3. the completed callback's relay is fetched from the Global Interface
+ *      Table and called once (a single-threaded caller receives it on its own
+ *      thread while it pumps messages or polls), then dropped from the table;
+ *   4. STAGE_FINISHED: CleanUp stops waiting here;
  *   5. the work item's reference on the job is released.
+ *
+ * Waiting costs no kernel object unless a single-threaded apartment has to
+ * wait (it needs a handle to pump on): a condition variable serves the
+ * others, and an event for a stage is made only when such a waiter asks.
  *
  * Copyright 2026 the OpenWUA authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -18,14 +22,18 @@
 #include <stdio.h>
 #include "jobs.h"
 
-/* One callback as Begin* received it. */
+/* One callback as Begin* received it: its relay (see "callbacks" below). */
 struct job_callback
 {
-    DWORD cookie;               /* Global Interface Table entry; 0 when none */
-    IUnknown *direct;           /* held when the table refused it: called directly */
-    IUnknown *original;         /* the pointer registered, for comparison only */
-    BOOL typed;                 /* the native callback interface; else IDispatch, DISPID 0 */
-    const IID *iid;             /* what is in the table */
+    DWORD cookie;               /* the relay's Global Interface Table entry; 0 when none */
+    IDispatch *direct;          /* the relay, held when the table refused it: called directly */
+};
+
+enum job_stage
+{
+    STAGE_RUNNING,
+    STAGE_DONE,                 /* result final, IsCompleted TRUE */
+    STAGE_FINISHED,             /* completed callback returned */
 };
 
 struct job
@@ -50,13 +58,14 @@ struct job
     BOOL begin_sta;
     DWORD begin_thread;
     PTP_WORK work_item;
-    HANDLE done;
-    HANDLE finished;
-    LONG is_completed;
+    SRWLOCK stage_lock;         /* guards stage and stage_events */
+    CONDITION_VARIABLE stage_changed;
+    LONG stage;
+    HANDLE stage_events[2];     /* STAGE_DONE, STAGE_FINISHED: made for STA waiters only */
     LONG ended;
     LONG abort_requested;
-    LONG in_callback;
-    DWORD callback_thread;      /* where the running callback executes; 0 unknown */
+    IDispatch *callback_args;   /* the args of the callback under way, for its relay */
+    LONG callback_thread;       /* the thread running a callback of this job; 0 when none */
     HRESULT hr;
     IUnknown *result;
 };
@@ -77,15 +86,62 @@ static BOOL in_sta(void)
     return SUCCEEDED(CoGetApartmentType(&type, &qualifier)) && (type == APTTYPE_STA || type == APTTYPE_MAINSTA);
 }
 
-/* A single-threaded apartment keeps pumping, so calls marshalled to it (callbacks) still arrive. */
-static HRESULT wait_for(HANDLE handle)
+static BOOL job_reached(struct job *job, LONG stage)
 {
-    DWORD index, error;
+    return InterlockedCompareExchange(&job->stage, 0, 0) >= stage;   /* a read with a full barrier */
+}
 
-    if (in_sta()) return CoWaitForMultipleHandles(0 /* COWAIT_DEFAULT */, INFINITE, 1, &handle, &index);
-    if (WaitForSingleObject(handle, INFINITE) == WAIT_OBJECT_0) return S_OK;
-    error = GetLastError();
-    return HRESULT_FROM_WIN32(error);
+static void set_stage(struct job *job, LONG stage)
+{
+    HANDLE event;
+
+    AcquireSRWLockExclusive(&job->stage_lock);
+    InterlockedExchange(&job->stage, stage);
+    event = job->stage_events[stage - 1];
+    ReleaseSRWLockExclusive(&job->stage_lock);
+    WakeAllConditionVariable(&job->stage_changed);
+    if (event) SetEvent(event);
+}
+
+/* The event set when the job reaches stage, made on first use; NULL when it
+ * already has.  Fails only when no event can be made. */
+static HRESULT stage_event(struct job *job, LONG stage, HANDLE *event)
+{
+    HRESULT hr = S_OK;
+    DWORD error;
+
+    *event = NULL;
+    AcquireSRWLockExclusive(&job->stage_lock);
+    if (job->stage < stage)
+    {
+        if (!job->stage_events[stage - 1] && !(job->stage_events[stage - 1] = CreateEventW(NULL, TRUE, FALSE, NULL)))
+        {
+            error = GetLastError();
+            hr = HRESULT_FROM_WIN32(error);
+        }
+        *event = job->stage_events[stage - 1];
+    }
+    ReleaseSRWLockExclusive(&job->stage_lock);
+    return hr;
+}
+
+/* A single-threaded apartment keeps pumping, so calls marshalled to it (callbacks) still arrive. */
+static HRESULT wait_stage(struct job *job, LONG stage)
+{
+    HANDLE event;
+    DWORD index;
+    HRESULT hr;
+
+    if (job_reached(job, stage)) return S_OK;
+    if (in_sta())
+    {
+        if (FAILED(hr = stage_event(job, stage, &event)) || !event) return hr;
+        return CoWaitForMultipleHandles(0 /* COWAIT_DEFAULT */, INFINITE, 1, &event, &index);
+    }
+    AcquireSRWLockExclusive(&job->stage_lock);
+    while (job->stage < stage) SleepConditionVariableSRW(&job->stage_changed, &job->stage_lock, INFINITE, 0);
+    ReleaseSRWLockExclusive(&job->stage_lock);
+    return S_OK;
 }
 
 static HRESULT get_git(IGlobalInterfaceTable **git)
@@ -226,57 +282,6 @@ static IDispatch *job_face(struct job *job)
     return job->kind == JOB_DOWNLOAD ? (IDispatch *)&job->IDownloadJob_iface : (IDispatch *)&job->ISearchJob_iface;
 }
 
-/* Keeps the callback in the Global Interface Table; called on the Begin* thread. */
-static void callback_register(struct job_callback *callback, IUnknown *object, const IID *iid)
-{
-    IGlobalInterfaceTable *git;
-    IUnknown *face = NULL;
-    HRESULT hr;
-
-    if (!object) return;
-    if (iid && SUCCEEDED(IUnknown_QueryInterface(object, iid, (void **)&face))) callback->typed = TRUE;
-    else if (SUCCEEDED(IUnknown_QueryInterface(object, &IID_IDispatch, (void **)&face))) iid = &IID_IDispatch;
-    else
-    {
-        debug_log("callback answers neither its interface nor IDispatch; ignored", E_NOINTERFACE);
-        return;
-    }
-    callback->original = face;
-    if (SUCCEEDED(hr = get_git(&git)))
-    {
-        hr = IGlobalInterfaceTable_RegisterInterfaceInGlobal(git, face, iid, &callback->cookie);
-        IGlobalInterfaceTable_Release(git);
-    }
-    callback->iid = iid;
-    if (SUCCEEDED(hr)) IUnknown_Release(face);
-    else
-    {
-        debug_log("callback not in the Global Interface Table; called directly", hr);
-        callback->cookie = 0;
-        callback->direct = face;
-    }
-}
-
-static void callback_release(struct job *job, struct job_callback *callback)
-{
-    IGlobalInterfaceTable *git;
-    IUnknown *direct;
-    DWORD cookie;
-
-    AcquireSRWLockExclusive(&job->callback_lock);
-    cookie = callback->cookie;
-    direct = callback->direct;
-    callback->cookie = 0;
-    callback->direct = NULL;
-    ReleaseSRWLockExclusive(&job->callback_lock);
-    if (cookie && SUCCEEDED(get_git(&git)))
-    {
-        IGlobalInterfaceTable_RevokeInterfaceFromGlobal(git, cookie);
-        IGlobalInterfaceTable_Release(git);
-    }
-    if (direct) IUnknown_Release(direct);
-}
-
 /* Scripts: DISPID 0 as a method with (job, args), last argument first in DISPPARAMS. */
 static HRESULT call_dispatch(IDispatch *target, IDispatch *job, IDispatch *args)
 {
@@ -303,41 +308,231 @@ static HRESULT call_dispatch(IDispatch *target, IDispatch *job, IDispatch *args)
     return hr;
 }
 
-/* Calls one callback with (job, args), synchronously; nothing when it is gone. */
-static void call_callback(struct job *job, struct job_callback *callback, IDispatch *args)
+/* The relay: a small object of ours made on the Begin* thread, in its
+ * apartment, and registered in the Global Interface Table in place of the
+ * client's callback.  The worker invokes it with no arguments (through a
+ * proxy when that apartment is single-threaded, so the call runs on the
+ * Begin* thread while it pumps; directly otherwise), and the relay calls the
+ * client's object where it runs.  Nothing of the job crosses an apartment
+ * boundary: the client gets the job's own pointer, not a proxy of it (Wine's
+ * marshalling would give one), and the job knows which thread is inside its
+ * callback, which is what makes CleanUp from inside a callback detectable. */
+struct relay
+{
+    IDispatch IDispatch_iface;
+    LONG refs;
+    struct job *job;            /* not held: the job calls the relay only while it lives */
+    IUnknown *target;           /* the client's callback interface, or its IDispatch */
+    BOOL typed;
+};
+
+static inline struct relay *impl_from_relay(IDispatch *iface)
+{
+    return CONTAINING_RECORD(iface, struct relay, IDispatch_iface);
+}
+
+static HRESULT WINAPI relay_QueryInterface(IDispatch *iface, REFIID riid, void **obj)
+{
+    if (!obj) return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch))
+    {
+        *obj = iface;
+        IDispatch_AddRef(iface);
+        return S_OK;
+    }
+    *obj = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI relay_AddRef(IDispatch *iface)
+{
+    return InterlockedIncrement(&impl_from_relay(iface)->refs);
+}
+
+static ULONG WINAPI relay_Release(IDispatch *iface)
+{
+    struct relay *This = impl_from_relay(iface);
+    ULONG refs = InterlockedDecrement(&This->refs);
+
+    if (!refs)
+    {
+        IUnknown_Release(This->target);
+        free(This);
+        object_destroyed();
+    }
+    return refs;
+}
+
+static HRESULT WINAPI relay_GetTypeInfoCount(IDispatch *iface, UINT *count)
+{
+    (void)iface;
+    if (!count) return E_POINTER;
+    *count = 0;
+    return S_OK;
+}
+
+static HRESULT WINAPI relay_GetTypeInfo(IDispatch *iface, UINT index, LCID lcid, ITypeInfo **info)
+{
+    (void)iface; (void)lcid;
+    if (!info) return E_POINTER;
+    *info = NULL;
+    return index ? DISP_E_BADINDEX : TYPE_E_ELEMENTNOTFOUND;
+}
+
+static HRESULT WINAPI relay_GetIDsOfNames(IDispatch *iface, REFIID riid, LPOLESTR *names, UINT count, LCID lcid,
+                                          DISPID *ids)
+{
+    UINT i;
+
+    (void)iface; (void)riid; (void)names; (void)lcid;
+    if (!ids) return E_POINTER;
+    for (i = 0; i < count; i++) ids[i] = DISPID_UNKNOWN;
+    return DISP_E_UNKNOWNNAME;
+}
+
+/* DISPID 0, no arguments: calls the client with the job and job->callback_args. */
+static HRESULT WINAPI relay_Invoke(IDispatch *iface, DISPID member, REFIID riid, LCID lcid, WORD flags,
+                                   DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
+{
+    struct relay *This = impl_from_relay(iface);
+    struct job *job = This->job;
+    LONG outer;
+    HRESULT hr;
+
+    (void)riid; (void)lcid; (void)flags; (void)params; (void)result; (void)excep; (void)arg_err;
+    if (member != DISPID_VALUE) return DISP_E_MEMBERNOTFOUND;
+    outer = InterlockedExchange(&job->callback_thread, GetCurrentThreadId());
+    if (This->typed)
+        hr = ((struct typed_callback *)This->target)->lpVtbl->Invoke((struct typed_callback *)This->target,
+                                                                       job_face(job), job->callback_args);
+    else
+        hr = call_dispatch((IDispatch *)This->target, job_face(job), job->callback_args);
+    InterlockedExchange(&job->callback_thread, outer);
+    return hr;
+}
+
+static const IDispatchVtbl relay_vtbl =
+{
+    relay_QueryInterface,
+    relay_AddRef,
+    relay_Release,
+    relay_GetTypeInfoCount,
+    relay_GetTypeInfo,
+    relay_GetIDsOfNames,
+    relay_Invoke,
+};
+
+/* The client's typed interface when it has it, else its IDispatch (DISPID 0). */
+static HRESULT relay_create(struct job *job, IUnknown *object, const IID *iid, IDispatch **out)
+{
+    struct relay *This;
+    IUnknown *target = NULL;
+    BOOL typed = FALSE;
+
+    if (iid && SUCCEEDED(IUnknown_QueryInterface(object, iid, (void **)&target))) typed = TRUE;
+    else if (FAILED(IUnknown_QueryInterface(object, &IID_IDispatch, (void **)&target))) return E_NOINTERFACE;
+    if (!(This = calloc(1, sizeof(*This))))
+    {
+        IUnknown_Release(target);
+        return E_OUTOFMEMORY;
+    }
+    This->IDispatch_iface.lpVtbl = &relay_vtbl;
+    This->refs = 1;
+    This->job = job;
+    This->target = target;
+    This->typed = typed;
+    object_created();
+    *out = &This->IDispatch_iface;
+    return S_OK;
+}
+
+/* Registers the callback's relay in the Global Interface Table; on the Begin* thread. */
+static void callback_register(struct job *job, struct job_callback *callback, IUnknown *object, const IID *iid)
 {
     IGlobalInterfaceTable *git;
-    IUnknown *target = NULL;
+    IDispatch *relay;
+    HRESULT hr;
+
+    if (!object) return;
+    if (FAILED(hr = relay_create(job, object, iid, &relay)))
+    {
+        debug_log("callback answers neither its interface nor IDispatch; ignored", hr);
+        return;
+    }
+    if (SUCCEEDED(hr = get_git(&git)))
+    {
+        hr = IGlobalInterfaceTable_RegisterInterfaceInGlobal(git, (IUnknown *)relay, &IID_IDispatch, &callback->cookie);
+        IGlobalInterfaceTable_Release(git);
+    }
+    if (SUCCEEDED(hr)) IDispatch_Release(relay);
+    else
+    {
+        debug_log("callback not in the Global Interface Table; called directly", hr);
+        callback->cookie = 0;
+        callback->direct = relay;
+    }
+}
+
+static void callback_release(struct job *job, struct job_callback *callback)
+{
+    IGlobalInterfaceTable *git;
+    IDispatch *direct;
+    DWORD cookie;
+
+    AcquireSRWLockExclusive(&job->callback_lock);
+    cookie = callback->cookie;
+    direct = callback->direct;
+    callback->cookie = 0;
+    callback->direct = NULL;
+    ReleaseSRWLockExclusive(&job->callback_lock);
+    if (cookie && SUCCEEDED(get_git(&git)))
+    {
+        IGlobalInterfaceTable_RevokeInterfaceFromGlobal(git, cookie);
+        IGlobalInterfaceTable_Release(git);
+    }
+    if (direct) IDispatch_Release(direct);
+}
+
+static BOOL callback_present(const struct job_callback *callback)
+{
+    return callback->cookie || callback->direct;
+}
+
+/* Calls one callback with (job, args), synchronously, from the worker;
+ * nothing when it is gone. */
+static void call_callback(struct job *job, struct job_callback *callback, IDispatch *args)
+{
+    DISPPARAMS none = { NULL, NULL, 0, 0 };
+    IGlobalInterfaceTable *git;
+    IDispatch *relay = NULL;
+    VARIANT result;
     HRESULT hr = S_OK;
 
     AcquireSRWLockShared(&job->callback_lock);
     if (callback->direct)
     {
-        target = callback->direct;
-        IUnknown_AddRef(target);
+        relay = callback->direct;
+        IDispatch_AddRef(relay);
     }
     else if (callback->cookie && SUCCEEDED(hr = get_git(&git)))
     {
-        hr = IGlobalInterfaceTable_GetInterfaceFromGlobal(git, callback->cookie, callback->iid, (void **)&target);
+        hr = IGlobalInterfaceTable_GetInterfaceFromGlobal(git, callback->cookie, &IID_IDispatch, (void **)&relay);
         IGlobalInterfaceTable_Release(git);
     }
     ReleaseSRWLockShared(&job->callback_lock);
-    if (!target)
+    if (!relay)
     {
         if (FAILED(hr)) debug_log("callback unreachable", hr);
         return;
     }
-    /* The same pointer back: no proxy, the call runs here.  A proxy leads to
-     * the Begin* thread when that is single-threaded. */
-    job->callback_thread = target == callback->original ? GetCurrentThreadId() : job->begin_sta ? job->begin_thread : 0;
-    InterlockedExchange(&job->in_callback, TRUE);
-    if (callback->typed)
-        hr = ((struct typed_callback *)target)->lpVtbl->Invoke((struct typed_callback *)target, job_face(job), args);
-    else
-        hr = call_dispatch((IDispatch *)target, job_face(job), args);
-    InterlockedExchange(&job->in_callback, FALSE);
+    job->callback_args = args;
+    VariantInit(&result);
+    hr = IDispatch_Invoke(relay, DISPID_VALUE, &IID_NULL, LOCALE_USER_DEFAULT, DISPATCH_METHOD, &none, &result,
+                          NULL, NULL);
+    VariantClear(&result);
+    job->callback_args = NULL;
     if (FAILED(hr)) debug_log("callback failed; ignored", hr);
-    IUnknown_Release(target);
+    IDispatch_Release(relay);
 }
 
 static void call_completed(struct job *job)
@@ -345,7 +540,7 @@ static void call_completed(struct job *job)
     IDispatch *args;
     HRESULT hr;
 
-    if (!job->completed.cookie && !job->completed.direct) return;
+    if (!callback_present(&job->completed)) return;
     if (FAILED(hr = callback_args_create(job->kind, &args)))
     {
         debug_log("no callback arguments", hr);
@@ -376,12 +571,11 @@ static void CALLBACK job_worker(PTP_CALLBACK_INSTANCE instance, void *context, P
     }
     job->hr = hr;
     job->result = result;
-    InterlockedExchange(&job->is_completed, TRUE);
-    SetEvent(job->done);
+    set_stage(job, STAGE_DONE);
     callback_release(job, &job->progress);
     call_completed(job);
     callback_release(job, &job->completed);
-    SetEvent(job->finished);
+    set_stage(job, STAGE_FINISHED);
     job_release(job);
     if (SUCCEEDED(init)) CoUninitialize();
     /* job_start took a reference on the module: code of it runs until here. */
@@ -409,8 +603,8 @@ static ULONG job_release(struct job *This)
         VariantClear(&This->state);
         if (This->free_context) This->free_context(This->context);
         if (This->owner) IUnknown_Release(This->owner);
-        if (This->done) CloseHandle(This->done);
-        if (This->finished) CloseHandle(This->finished);
+        if (This->stage_events[0]) CloseHandle(This->stage_events[0]);
+        if (This->stage_events[1]) CloseHandle(This->stage_events[1]);
         if (This->marshal) IUnknown_Release(This->marshal);
         free(This);
         object_destroyed();
@@ -446,13 +640,29 @@ static HRESULT job_cleanup(struct job *This)
 {
     HRESULT hr;
 
-    if (This->in_callback && This->callback_thread == GetCurrentThreadId()) return WU_E_INVALID_OPERATION;
-    if (FAILED(hr = wait_for(This->finished))) return hr;
-    /* Past "finished" the work item only lets go of the job: wait for that too. */
+    if ((DWORD)This->callback_thread == GetCurrentThreadId()) return WU_E_INVALID_OPERATION;
+    if (FAILED(hr = wait_stage(This, STAGE_FINISHED))) return hr;
+    /* Past STAGE_FINISHED the work item only lets go of the job: wait for that too. */
     WaitForThreadpoolWorkCallbacks(This->work_item, FALSE);
     callback_release(This, &This->progress);
     callback_release(This, &This->completed);
     return S_OK;
+}
+
+/* A poll (IsCompleted, GetProgress) from the single-threaded apartment that
+ * began the job lets the callbacks waiting for that thread in.  On Windows
+ * each poll is a call into the update service, and COM dispatches incoming
+ * calls while an STA waits for its answer; without this, a script that
+ * polls would stall its own progress callback, and with it the job, forever. */
+static void job_poll(struct job *This)
+{
+    HANDLE event;
+    DWORD index;
+
+    if (!This->begin_sta || GetCurrentThreadId() != This->begin_thread || job_reached(This, STAGE_FINISHED)) return;
+    if (!This->completed.cookie && !This->progress.cookie) return;    /* no relay to call here */
+    if (FAILED(stage_event(This, STAGE_FINISHED, &event)) || !event) return;
+    CoWaitForMultipleHandles(0 /* COWAIT_DEFAULT */, 0, 1, &event, &index);
 }
 
 /* --- ISearchJob --- */
@@ -488,7 +698,11 @@ static HRESULT WINAPI search_job_get_AsyncState(ISearchJob *iface, VARIANT *out)
 
 static HRESULT WINAPI search_job_get_IsCompleted(ISearchJob *iface, VARIANT_BOOL *out)
 {
-    return return_bool(impl_from_ISearchJob(iface)->is_completed, out);
+    struct job *This = impl_from_ISearchJob(iface);
+
+    if (!out) return E_POINTER;
+    job_poll(This);
+    return return_bool(job_reached(This, STAGE_DONE), out);
 }
 
 static HRESULT WINAPI search_job_CleanUp(ISearchJob *iface)
@@ -550,7 +764,11 @@ static HRESULT WINAPI download_job_get_AsyncState(IDownloadJob *iface, VARIANT *
 
 static HRESULT WINAPI download_job_get_IsCompleted(IDownloadJob *iface, VARIANT_BOOL *out)
 {
-    return return_bool(impl_from_IDownloadJob(iface)->is_completed, out);
+    struct job *This = impl_from_IDownloadJob(iface);
+
+    if (!out) return E_POINTER;
+    job_poll(This);
+    return return_bool(job_reached(This, STAGE_DONE), out);
 }
 
 /* The read-only snapshot Begin* took. */
@@ -575,6 +793,7 @@ static HRESULT WINAPI download_job_GetProgress(IDownloadJob *iface, IDownloadPro
 
     if (!out) return E_POINTER;
     *out = NULL;
+    job_poll(This);
     return This->get_progress ? This->get_progress(This->context, out) : E_NOTIMPL;
 }
 
@@ -634,7 +853,11 @@ static HRESULT WINAPI installation_job_get_AsyncState(IInstallationJob *iface, V
 
 static HRESULT WINAPI installation_job_get_IsCompleted(IInstallationJob *iface, VARIANT_BOOL *out)
 {
-    return return_bool(impl_from_IInstallationJob(iface)->is_completed, out);
+    struct job *This = impl_from_IInstallationJob(iface);
+
+    if (!out) return E_POINTER;
+    job_poll(This);
+    return return_bool(job_reached(This, STAGE_DONE), out);
 }
 
 /* The read-only snapshot Begin* took. */
@@ -659,6 +882,7 @@ static HRESULT WINAPI installation_job_GetProgress(IInstallationJob *iface, IIns
 
     if (!out) return E_POINTER;
     *out = NULL;
+    job_poll(This);
     return This->get_install_progress ? This->get_install_progress(This->context, out) : E_NOTIMPL;
 }
 
@@ -699,7 +923,7 @@ const volatile LONG *job_abort_flag(struct job *job)
 
 BOOL job_wants_progress(struct job *job)
 {
-    return job->progress.cookie || job->progress.direct;
+    return callback_present(&job->progress);
 }
 
 void job_report_progress(struct job *job, IDispatch *args)
@@ -739,6 +963,8 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
     This->owner = params->owner;
     IUnknown_AddRef(This->owner);
     InitializeSRWLock(&This->callback_lock);
+    InitializeSRWLock(&This->stage_lock);
+    InitializeConditionVariable(&This->stage_changed);
     This->begin_thread = GetCurrentThreadId();
     This->begin_sta = in_sta();
     VariantInit(&This->state);
@@ -749,9 +975,6 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
     else hr = params->state ? VariantCopyInd(&This->state, (VARIANT *)params->state) : S_OK;
     if (SUCCEEDED(hr))
         hr = CoCreateFreeThreadedMarshaler((IUnknown *)job_face(This), &This->marshal);
-    if (SUCCEEDED(hr) && (!(This->done = CreateEventW(NULL, TRUE, FALSE, NULL))
-                          || !(This->finished = CreateEventW(NULL, TRUE, FALSE, NULL))))
-        hr = E_OUTOFMEMORY;
     if (SUCCEEDED(hr) && !(This->work_item = CreateThreadpoolWork(job_worker, This, NULL))) hr = E_OUTOFMEMORY;
     if (SUCCEEDED(hr) && !GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS, (const WCHAR *)job_worker, &module))
         hr = E_FAIL;
@@ -760,9 +983,9 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
         job_release(This);
         return hr;
     }
-    callback_register(&This->completed, params->on_completed, typed_callback_iid(params->kind, FALSE));
+    callback_register(This, &This->completed, params->on_completed, typed_callback_iid(params->kind, FALSE));
     if (params->kind != JOB_SEARCH)
-        callback_register(&This->progress, params->on_progress, typed_callback_iid(params->kind, TRUE));
+        callback_register(This, &This->progress, params->on_progress, typed_callback_iid(params->kind, TRUE));
     /* The work item's own reference, released at its end. */
     job_addref(This);
     SubmitThreadpoolWork(This->work_item);
@@ -796,7 +1019,7 @@ HRESULT job_end(IUnknown *iface, enum job_kind kind, IUnknown *owner, IUnknown *
     if (!iface) return E_POINTER;
     if (!(This = job_from_unknown(iface, kind)) || This->owner != owner) return E_INVALIDARG;
     if (InterlockedExchange(&This->ended, TRUE)) return WU_E_INVALID_OPERATION;
-    if (FAILED(hr = wait_for(This->done)))
+    if (FAILED(hr = wait_stage(This, STAGE_DONE)))
     {
         InterlockedExchange(&This->ended, FALSE);
         return hr;

@@ -90,6 +90,15 @@ struct recorder
     LONG index[MAX_REPORTS];
     BOOL abort_on_first;
     HANDLE completed_event;
+    DWORD progress_thread;      /* where the callbacks ran, last time */
+    DWORD completed_thread;
+    HRESULT ret;                /* what both callbacks return */
+    BOOL cleanup_inside;        /* both call CleanUp on their job ... */
+    HRESULT progress_cleanup_hr, completed_cleanup_hr;     /* ... and get this */
+    IUpdateDownloader *end_inside;      /* the completed callback calls EndDownload */
+    HRESULT end_hr;
+    OperationResultCode end_code;
+    IDownloadJob *job_seen;     /* what the completed callback got */
 };
 
 static HRESULT WINAPI rec_progress_qi(IDownloadProgressChangedCallback *iface, REFIID riid, void **obj)
@@ -131,9 +140,11 @@ static HRESULT WINAPI rec_progress_invoke(IDownloadProgressChangedCallback *ifac
         IDownloadProgress_get_CurrentUpdateIndex(progress, &r->index[n]);
     }
     if (progress) IDownloadProgress_Release(progress);
+    r->progress_thread = GetCurrentThreadId();
+    if (r->cleanup_inside) r->progress_cleanup_hr = IDownloadJob_CleanUp(job);
     r->reports++;
     if (r->abort_on_first && !n) IDownloadJob_RequestAbort(job);
-    return S_OK;
+    return r->ret;
 }
 
 static const IDownloadProgressChangedCallbackVtbl rec_progress_vtbl =
@@ -162,12 +173,26 @@ static HRESULT WINAPI rec_completed_invoke(IDownloadCompletedCallback *iface, ID
     struct recorder *r = CONTAINING_RECORD(iface, struct recorder, completed_iface);
     VARIANT_BOOL done = VARIANT_FALSE;
 
+    IDownloadResult *result = NULL;
+
     (void)args;
     IDownloadJob_get_IsCompleted(job, &done);
     r->completed_saw_done = done == VARIANT_TRUE;
+    r->completed_thread = GetCurrentThreadId();
+    r->job_seen = job;
+    if (r->end_inside)
+    {
+        r->end_hr = IUpdateDownloader_EndDownload(r->end_inside, job, &result);
+        if (result)
+        {
+            IDownloadResult_get_ResultCode(result, &r->end_code);
+            IDownloadResult_Release(result);
+        }
+    }
+    if (r->cleanup_inside) r->completed_cleanup_hr = IDownloadJob_CleanUp(job);
     InterlockedIncrement(&r->completed_calls);
     SetEvent(r->completed_event);
-    return S_OK;
+    return r->ret;
 }
 
 static const IDownloadCompletedCallbackVtbl rec_completed_vtbl =
@@ -182,6 +207,7 @@ static void recorder_init(struct recorder *r)
     r->completed_iface.lpVtbl = &rec_completed_vtbl;
     r->refs = 1;
     r->completed_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    r->progress_cleanup_hr = r->completed_cleanup_hr = r->end_hr = E_UNEXPECTED;
 }
 
 static void recorder_done(struct recorder *r)
@@ -328,6 +354,9 @@ static void typed_callbacks_and_progress(void **state)
     assert_hr(S_OK, IDownloadJob_CleanUp(job));
     assert_int_equal(1, rec.completed_calls);
     assert_true(rec.completed_saw_done);
+    /* a multithreaded caller gets its callbacks on a worker thread */
+    assert_true(rec.completed_thread && rec.completed_thread != GetCurrentThreadId());
+    assert_true(rec.progress_thread && rec.progress_thread != GetCurrentThreadId());
     /* progress: at least once per update, indices in order, a final 100 */
     assert_true(rec.reports >= 3);
     for (i = 0; i < rec.reports && i < MAX_REPORTS; i++)
@@ -522,7 +551,374 @@ static void updates_are_a_snapshot(void **state)
     free_packages(packages);
 }
 
+/* After a client let go of everything while work ran: the work finishes by itself. */
+static void wait_unloadable(void)
+{
+    HRESULT (WINAPI *can_unload)(void) = (void *)GetProcAddress(wuapi_module(), "DllCanUnloadNow");
+    int i;
 
+    for (i = 0; i < 3000 && can_unload() != S_OK; i++) Sleep(10);
+}
+
+/* How an STA thread waits for its job. */
+enum sta_wait
+{
+    STA_END,            /* straight into EndDownload, which pumps */
+    STA_PUMP,           /* its own message loop, polling IsCompleted */
+    STA_POLL,           /* polling IsCompleted and nothing else, as a script does */
+};
+
+struct sta_run
+{
+    enum sta_wait wait;
+    IUpdateCollection *updates;
+    DWORD thread;
+    IDownloadJob *job;
+    HRESULT init, begin, end, cleanup;
+    LONG completed_before_end;  /* completed calls seen before EndDownload */
+    LONG reports_before_end;
+    OperationResultCode code;
+    struct recorder rec;
+};
+
+/* Polls until the job is completed and its completed callback has run. */
+static void sta_wait_for_callbacks(struct sta_run *run, IDownloadJob *job)
+{
+    VARIANT_BOOL done = VARIANT_FALSE;
+    MSG msg;
+    int i;
+
+    for (i = 0; i < 3000 && (done != VARIANT_TRUE || !run->rec.completed_calls); i++)
+    {
+        if (FAILED(IDownloadJob_get_IsCompleted(job, &done))) break;
+        if (run->wait == STA_POLL)
+        {
+            Sleep(10);
+            continue;
+        }
+        MsgWaitForMultipleObjects(0, NULL, FALSE, 10, QS_ALLINPUT);
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
+    }
+}
+
+static DWORD WINAPI sta_thread(void *arg)
+{
+    struct sta_run *run = arg;
+    IUpdateDownloader *downloader = NULL;
+    IDownloadResult *result = NULL;
+    IDownloadJob *job = NULL;
+    VARIANT none;
+
+    run->thread = GetCurrentThreadId();
+    run->init = CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
+    if (FAILED(run->init)) return 1;
+    VariantInit(&none);
+    if (SUCCEEDED(CoCreateInstance(&CLSID_UpdateDownloader, NULL, CLSCTX_INPROC_SERVER, &IID_IUpdateDownloader,
+                                   (void **)&downloader))
+        && SUCCEEDED(IUpdateDownloader_put_Updates(downloader, run->updates)))
+    {
+        run->begin = IUpdateDownloader_BeginDownload(downloader, (IUnknown *)&run->rec.progress_iface,
+                                                     (IUnknown *)&run->rec.completed_iface, none, &job);
+        if (SUCCEEDED(run->begin))
+        {
+            run->job = job;
+            if (run->wait != STA_END) sta_wait_for_callbacks(run, job);
+            run->completed_before_end = run->rec.completed_calls;
+            run->reports_before_end = run->rec.reports;
+            run->end = IUpdateDownloader_EndDownload(downloader, job, &result);
+            if (result)
+            {
+                IDownloadResult_get_ResultCode(result, &run->code);
+                IDownloadResult_Release(result);
+            }
+            run->cleanup = IDownloadJob_CleanUp(job);
+            IDownloadJob_Release(job);
+        }
+    }
+    if (downloader) IUpdateDownloader_Release(downloader);
+    CoUninitialize();
+    return 0;
+}
+
+/* The callbacks run on the STA thread itself: while it waits in EndDownload,
+ * while it pumps its own messages, and while it only polls IsCompleted.  They
+ * get the job itself, not a proxy, and CleanUp inside them is refused. */
+static void sta_callbacks_arrive_on_the_sta_thread(void **state)
+{
+    static const enum sta_wait waits[] = { STA_END, STA_PUMP, STA_POLL };
+    struct test_package packages[3];
+    IUpdateCollection *updates;
+    struct sta_run run;
+    HANDLE thread;
+    unsigned int i;
+
+    (void)state;
+    for (i = 0; i < ARRAYSIZE(waits); i++)
+    {
+        updates = three_updates(packages);
+        memset(&run, 0, sizeof(run));
+        recorder_init(&run.rec);
+        run.rec.cleanup_inside = TRUE;
+        run.wait = waits[i];
+        run.updates = updates;
+        run.begin = run.end = run.cleanup = E_UNEXPECTED;
+        thread = CreateThread(NULL, 0, sta_thread, &run, 0, NULL);
+        assert_non_null(thread);
+        assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(thread, 60000));
+        CloseHandle(thread);
+        assert_hr(S_OK, run.init);
+        assert_hr(S_OK, run.begin);
+        assert_hr(S_OK, run.end);
+        assert_hr(S_OK, run.cleanup);
+        assert_int_equal(orcSucceeded, run.code);
+        assert_int_equal(1, run.rec.completed_calls);
+        assert_true(run.rec.completed_saw_done);
+        assert_true(run.rec.reports >= 3);
+        assert_int_equal(run.thread, run.rec.completed_thread);
+        assert_int_equal(run.thread, run.rec.progress_thread);
+        assert_ptr_equal(run.job, run.rec.job_seen);
+        assert_hr(WU_E_INVALID_OPERATION, run.rec.progress_cleanup_hr);
+        assert_hr(WU_E_INVALID_OPERATION, run.rec.completed_cleanup_hr);
+        if (run.wait != STA_END)
+        {
+            /* everything arrived while polling, before EndDownload */
+            assert_int_equal(1, run.completed_before_end);
+            assert_int_equal(run.rec.reports, run.reports_before_end);
+        }
+        recorder_done(&run.rec);
+        IUpdateCollection_Release(updates);
+        free_packages(packages);
+    }
+}
+
+/* Failing callbacks (an error from the typed interface; an object without
+ * DISPID 0, as Chef passes the downloader itself) change nothing. */
+static void failing_callbacks_are_ignored(void **state)
+{
+    struct test_package packages[3];
+    IUpdateCollection *updates = three_updates(packages);
+    IUpdateDownloader *downloader = downloader_for(updates);
+    IDownloadResult *result = NULL;
+    IDownloadJob *job = NULL;
+    struct recorder rec;
+    VARIANT none;
+    int i;
+
+    (void)state;
+    recorder_init(&rec);
+    rec.ret = E_FAIL;
+    VariantInit(&none);
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, (IUnknown *)&rec.progress_iface,
+                                                    (IUnknown *)&rec.completed_iface, none, &job));
+    assert_true(wait_completed(job));
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(rec.completed_event, 30000));
+    assert_hr(S_OK, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_result(result, S_OK, orcSucceeded);
+    for (i = 0; i < 3; i++) assert_update_result(result, i, S_OK);
+    IDownloadResult_Release(result);
+    assert_hr(S_OK, IDownloadJob_CleanUp(job));
+    assert_int_equal(1, rec.completed_calls);
+    assert_true(rec.reports >= 3);
+    IDownloadJob_Release(job);
+
+    assert_hr(S_OK, IUpdateDownloader_put_IsForced(downloader, VARIANT_TRUE));
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, (IUnknown *)downloader, (IUnknown *)downloader,
+                                                    none, &job));
+    assert_true(wait_completed(job));
+    assert_hr(S_OK, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    assert_hr(S_OK, IDownloadJob_CleanUp(job));
+    IDownloadJob_Release(job);
+    recorder_done(&rec);
+    IUpdateDownloader_Release(downloader);
+    IUpdateCollection_Release(updates);
+    free_packages(packages);
+}
+
+/* Chef's order: CleanUp first, EndDownload still has the result. */
+static void clean_up_before_end_download_and_twice(void **state)
+{
+    struct test_package packages[3];
+    IUpdateCollection *updates = three_updates(packages);
+    IUpdateDownloader *downloader = downloader_for(updates);
+    IDownloadResult *result = NULL;
+    IDownloadJob *job = NULL;
+    struct recorder rec;
+    VARIANT none;
+    LONG reports;
+
+    (void)state;
+    recorder_init(&rec);
+    VariantInit(&none);
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, (IUnknown *)&rec.progress_iface,
+                                                    (IUnknown *)&rec.completed_iface, none, &job));
+    assert_hr(S_OK, IDownloadJob_CleanUp(job));
+    /* CleanUp waited for everything and let go of the callbacks */
+    assert_int_equal(1, rec.completed_calls);
+    assert_int_equal(1, rec.refs);
+    reports = rec.reports;
+    assert_true(reports >= 3);
+    assert_hr(S_OK, IDownloadJob_CleanUp(job));
+    assert_hr(S_OK, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    result = (void *)1;
+    assert_hr(WU_E_INVALID_OPERATION, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_null(result);
+    assert_hr(S_OK, IDownloadJob_CleanUp(job));
+    /* no callback after CleanUp */
+    assert_int_equal(1, rec.completed_calls);
+    assert_int_equal(reports, rec.reports);
+    IDownloadJob_Release(job);
+    recorder_done(&rec);
+    IUpdateDownloader_Release(downloader);
+    IUpdateCollection_Release(updates);
+    free_packages(packages);
+}
+
+/* CleanUp inside the job's own callbacks would wait for itself: refused.
+ * EndDownload inside the completed callback works (Ansible's pattern). */
+static void clean_up_inside_a_callback_is_refused(void **state)
+{
+    struct test_package packages[3];
+    IUpdateCollection *updates = three_updates(packages);
+    IUpdateDownloader *downloader = downloader_for(updates);
+    IDownloadResult *result = NULL;
+    IDownloadJob *job = NULL;
+    struct recorder rec;
+    VARIANT none;
+
+    (void)state;
+    recorder_init(&rec);
+    rec.cleanup_inside = TRUE;
+    rec.end_inside = downloader;
+    VariantInit(&none);
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, (IUnknown *)&rec.progress_iface,
+                                                    (IUnknown *)&rec.completed_iface, none, &job));
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(rec.completed_event, 30000));
+    assert_hr(S_OK, IDownloadJob_CleanUp(job));
+    assert_hr(WU_E_INVALID_OPERATION, rec.progress_cleanup_hr);
+    assert_hr(WU_E_INVALID_OPERATION, rec.completed_cleanup_hr);
+    assert_hr(S_OK, rec.end_hr);
+    assert_int_equal(orcSucceeded, rec.end_code);
+    assert_int_equal(1, rec.completed_calls);
+    assert_hr(WU_E_INVALID_OPERATION, IUpdateDownloader_EndDownload(downloader, job, &result));
+    assert_null(result);
+    IDownloadJob_Release(job);
+    recorder_done(&rec);
+    IUpdateDownloader_Release(downloader);
+    IUpdateCollection_Release(updates);
+    free_packages(packages);
+}
+
+/* Every reference dropped while the download runs: it finishes, the
+ * callbacks fire once, and then nothing of it is left. */
+static void releasing_everything_early_lets_the_download_finish(void **state)
+{
+    struct test_package packages[3];
+    IUpdateCollection *updates = three_updates(packages);
+    IUpdateDownloader *downloader = downloader_for(updates);
+    IDownloadJob *job = NULL;
+    struct recorder rec;
+    VARIANT none;
+    IUpdate *update;
+    int i;
+
+    (void)state;
+    recorder_init(&rec);
+    VariantInit(&none);
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, (IUnknown *)&rec.progress_iface,
+                                                    (IUnknown *)&rec.completed_iface, none, &job));
+    IDownloadJob_Release(job);
+    IUpdateDownloader_Release(downloader);
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(rec.completed_event, 30000));
+    for (i = 0; i < 3000 && rec.refs != 1; i++) Sleep(10);
+    assert_int_equal(1, rec.completed_calls);
+    assert_true(rec.reports >= 3);
+    for (i = 0; i < 3; i++)
+    {
+        update = item(updates, i);
+        assert_true(is_downloaded(update));
+        IUpdate_Release(update);
+    }
+    IUpdateCollection_Release(updates);
+    recorder_done(&rec);
+    free_packages(packages);
+    wait_unloadable();
+}
+
+struct end_run
+{
+    IUpdateDownloader *downloader;
+    IDownloadJob *job;
+    HRESULT init, end;
+    OperationResultCode code;
+};
+
+static DWORD WINAPI end_thread(void *arg)
+{
+    struct end_run *run = arg;
+    IDownloadResult *result = NULL;
+
+    run->init = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    run->end = IUpdateDownloader_EndDownload(run->downloader, run->job, &result);
+    if (result)
+    {
+        IDownloadResult_get_ResultCode(result, &run->code);
+        IDownloadResult_Release(result);
+    }
+    if (SUCCEEDED(run->init)) CoUninitialize();
+    return 0;
+}
+
+/* EndDownload from another thread; the misuses of EndDownload. */
+static void end_download_from_any_thread_and_misuse(void **state)
+{
+    struct test_package packages[3];
+    IUpdateCollection *updates = three_updates(packages);
+    IUpdateDownloader *downloader = downloader_for(updates), *other = downloader_for(updates);
+    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
+    IDownloadResult *result = NULL;
+    struct end_run run = { 0 };
+    ISearchJob *search_job = NULL;
+    HANDLE thread;
+    VARIANT none;
+
+    (void)state;
+    VariantInit(&none);
+    run.downloader = downloader;
+    run.end = E_UNEXPECTED;
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, NULL, NULL, none, &run.job));
+    /* not a job, or not this downloader's */
+    result = (void *)1;
+    assert_hr(E_INVALIDARG, IUpdateDownloader_EndDownload(downloader, (IDownloadJob *)downloader, &result));
+    assert_null(result);
+    assert_hr(E_INVALIDARG, IUpdateDownloader_EndDownload(other, run.job, &result));
+    assert_hr(E_POINTER, IUpdateDownloader_EndDownload(downloader, run.job, NULL));
+    assert_hr(S_OK, IUpdateSearcher_BeginSearch(searcher, NULL, NULL, none, &search_job));
+    assert_hr(E_INVALIDARG, IUpdateDownloader_EndDownload(downloader, (IDownloadJob *)search_job, &result));
+    assert_hr(S_OK, ISearchJob_CleanUp(search_job));
+    ISearchJob_Release(search_job);
+
+    thread = CreateThread(NULL, 0, end_thread, &run, 0, NULL);
+    assert_non_null(thread);
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(thread, 60000));
+    CloseHandle(thread);
+    assert_hr(S_OK, run.end);
+    assert_int_equal(orcSucceeded, run.code);
+    assert_hr(WU_E_INVALID_OPERATION, IUpdateDownloader_EndDownload(downloader, run.job, &result));
+    assert_null(result);
+    /* after completion RequestAbort changes nothing */
+    assert_hr(S_OK, IDownloadJob_RequestAbort(run.job));
+    assert_hr(S_OK, IDownloadJob_CleanUp(run.job));
+    IDownloadJob_Release(run.job);
+    IUpdateSearcher_Release(searcher);
+    IUpdateDownloader_Release(other);
+    IUpdateDownloader_Release(downloader);
+    IUpdateCollection_Release(updates);
+    free_packages(packages);
+}
 
 int main(void)
 {
@@ -533,6 +929,12 @@ int main(void)
         LEAK_CHECKED(no_progress_callback_and_polling),
         LEAK_CHECKED(request_abort),
         LEAK_CHECKED(updates_are_a_snapshot),
+        LEAK_CHECKED(sta_callbacks_arrive_on_the_sta_thread),
+        LEAK_CHECKED(failing_callbacks_are_ignored),
+        LEAK_CHECKED(clean_up_before_end_download_and_twice),
+        LEAK_CHECKED(clean_up_inside_a_callback_is_refused),
+        LEAK_CHECKED(releasing_everything_early_lets_the_download_finish),
+        LEAK_CHECKED(end_download_from_any_thread_and_misuse),
     };
 
     if (!download_fixture_init(L"openwua-download-async-test")) return 1;

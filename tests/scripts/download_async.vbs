@@ -1,8 +1,9 @@
 ' OpenWUA tests: BeginDownload/EndDownload from VBScript: classes whose Public
-' Default Function (DISPID 0) is the callback, IsCompleted polled in a bounded
-' loop (WScript.Sleep may not pump, and a progress callback waits for this
-' thread to pump), then EndDownload, which pumps, and CleanUp.  The update has
-' no files: downloading it only marks it downloaded.
+' Default Function (DISPID 0) is the callback.  Wine's WScript.Sleep is a stub,
+' so the script polls IsCompleted in a bounded busy loop; the callbacks are
+' marshalled to this (single-threaded) thread and arrive during those polls,
+' as they do on Windows during the call into the update service.  The update
+' has no files: downloading it only marks it downloaded.
 Option Explicit
 Dim passed, failed
 passed = 0 : failed = 0
@@ -48,6 +49,34 @@ Class DownloadDone
     End Function
 End Class
 
+' Raises an error in every call.
+Class Thrower
+    Public Calls
+    Private Sub Class_Initialize()
+        Calls = 0
+    End Sub
+    Public Default Function OnCall(job, args)
+        Calls = Calls + 1
+        Err.Raise 5, "Thrower", "the callback fails"
+    End Function
+End Class
+
+' Calls CleanUp on its own job, which must be refused.
+Class CleanUpInside
+    Public Calls
+    Public CleanUpError
+    Private Sub Class_Initialize()
+        Calls = 0
+    End Sub
+    Public Default Function OnCompleted(job, args)
+        Calls = Calls + 1
+        On Error Resume Next
+        job.CleanUp
+        CleanUpError = Err.Number
+        Err.Clear
+    End Function
+End Class
+
 Function WriteCatalog()
     Dim fso, path, f
     Set fso = CreateObject("Scripting.FileSystemObject")
@@ -77,6 +106,18 @@ Function WaitCompleted(job)
     WaitCompleted = job.IsCompleted
 End Function
 
+' True once the job completed and the completed callback (an object with a
+' Calls count) ran; gives up after 30 seconds.
+Function PollUntilCalled(job, done)
+    Dim start, n
+    start = Timer
+    n = 0
+    Do While (Not job.IsCompleted Or done.Calls = 0) And Abs(Timer - start) < 30 And n < 50000000
+        n = n + 1
+    Loop
+    PollUntilCalled = job.IsCompleted And done.Calls = 1
+End Function
+
 Dim manager, service, session, searcher, updates, downloader, progress, done, job, result
 Sub Main()
     Set manager = CreateObject("Microsoft.Update.ServiceManager")
@@ -96,8 +137,7 @@ Sub Main()
     On Error GoTo 0
 
     downloader.Updates = updates
-    ' Both callbacks: a progress callback waits until this thread pumps, which
-    ' EndDownload does (polling IsCompleted here would wait in vain).
+    ' Both callbacks, received while EndDownload waits.
     Set progress = New ProgressSeen
     Set done = New DownloadDone
     Set job = downloader.BeginDownload(progress, done, "Download")
@@ -131,6 +171,47 @@ Sub Main()
     Check downloader.EndDownload(job).ResultCode = 2, "second download succeeds"
     job.CleanUp
     Check done.Calls = 1, "the completed callback ran once"
+
+    ' Both callbacks, received while the script only polls.
+    Set progress = New ProgressSeen
+    Set done = New DownloadDone
+    Set job = downloader.BeginDownload(progress, done, "Poll")
+    Check PollUntilCalled(job, done), "the callbacks arrive while IsCompleted is polled"
+    Check progress.Calls >= 1, "progress arrived while polling (" & progress.Calls & " times)"
+    Check progress.LastPercent = 100, "polled progress reached 100"
+    Check done.SawState = "Poll", "the polled job's state"
+    Check downloader.EndDownload(job).ResultCode = 2, "EndDownload after polling"
+    job.CleanUp
+    Check done.Calls = 1, "still one completed call"
+
+    ' Callbacks that raise errors are ignored; the job completes and is pollable.
+    Dim thrower1, thrower2
+    Set thrower1 = New Thrower
+    Set thrower2 = New Thrower
+    Set job = downloader.BeginDownload(thrower1, thrower2, Empty)
+    Check PollUntilCalled(job, thrower2), "a raising completed callback ran once and the job completed"
+    Check thrower1.Calls >= 1, "the raising progress callback ran"
+    Check job.GetProgress().PercentComplete = 100, "progress after raising callbacks"
+    Check downloader.EndDownload(job).ResultCode = 2, "EndDownload after raising callbacks"
+    job.CleanUp
+
+    ' CleanUp before EndDownload (Chef's order), twice; the result is still there.
+    Set done = New DownloadDone
+    Set job = downloader.BeginDownload(Nothing, done, Empty)
+    job.CleanUp
+    Check done.Calls = 1, "CleanUp waited for the completed callback"
+    job.CleanUp
+    Check downloader.EndDownload(job).ResultCode = 2, "EndDownload after CleanUp"
+    Check done.Calls = 1, "no callback after CleanUp"
+
+    ' CleanUp inside the job's own callback is refused, not a deadlock.
+    Dim inside
+    Set inside = New CleanUpInside
+    Set job = downloader.BeginDownload(Nothing, inside, Empty)
+    Check PollUntilCalled(job, inside), "the completed callback ran"
+    Check inside.CleanUpError = &H80240036, "CleanUp inside the callback: WU_E_INVALID_OPERATION (got &H" & Hex(inside.CleanUpError) & ")"
+    Check downloader.EndDownload(job).ResultCode = 2, "EndDownload after that"
+    job.CleanUp
 
     manager.RemoveService service.ServiceID
 End Sub
