@@ -307,6 +307,9 @@ void json_update(const WCHAR *key, IUpdate *update, const struct item *item)
     json_bool(L"downloaded", flag(get_downloaded, update));
     json_bool(L"uninstallable", flag(get_uninstallable, update));
     json_bool(L"eula_accepted", flag(get_eula, update));
+    if (SUCCEEDED(IUpdate_get_EulaText(update, &text))) json_string(L"eula", SysStringLen(text) ? text : NULL);
+    SysFreeString(text);
+    text = NULL;
     if (SUCCEEDED(IUpdate_get_MsrcSeverity(update, &text))) json_string(L"severity", SysStringLen(text) ? text : NULL);
     SysFreeString(text);
     if (SUCCEEDED(IUpdate_QueryInterface(update, &IID_IUpdate2, (void **)&update2)))
