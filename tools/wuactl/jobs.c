@@ -11,6 +11,7 @@
 #include "wuactl.h"
 
 static HANDLE abort_event;
+static BSTR client_id;
 static LONG abortable;
 
 /* Ctrl+C or Ctrl+Break while a job runs asks it to stop; the main thread
@@ -27,6 +28,7 @@ static BOOL WINAPI on_ctrl(DWORD type)
 void jobs_init(void)
 {
     abort_event = CreateEventW(NULL, TRUE, FALSE, NULL);
+    client_id = SysAllocString(L"wuactl");
     /* a process started in a new process group begins with Ctrl+C ignored */
     SetConsoleCtrlHandler(NULL, FALSE);
     SetConsoleCtrlHandler(on_ctrl, TRUE);
@@ -358,6 +360,7 @@ static HRESULT download(IUpdateSession *session, struct progress *p, IUpdateColl
 
     VariantInit(&state);
     if (FAILED(hr = IUpdateSession_CreateUpdateDownloader(session, &downloader))) return hr;
+    IUpdateDownloader_put_ClientApplicationID(downloader, client_id);
     if (FAILED(hr = IUpdateDownloader_put_Updates(downloader, updates))) goto done;
     hr = IUpdateDownloader_BeginDownload(downloader, (IUnknown *)&p->download_progress_iface,
                                          (IUnknown *)&p->download_completed_iface, state, &job);
@@ -399,6 +402,8 @@ static HRESULT install(IUpdateSession *session, struct progress *p, IUpdateColle
 
     VariantInit(&state);
     if (FAILED(hr = IUpdateSession_CreateUpdateInstaller(session, &installer))) return hr;
+    /* the history records the installer's client, not the session's */
+    IUpdateInstaller_put_ClientApplicationID(installer, client_id);
     if (FAILED(hr = IUpdateInstaller_put_Updates(installer, updates))) goto done;
     if (p->kind == JOB_INSTALL)
         hr = IUpdateInstaller_BeginInstall(installer, (IUnknown *)&p->install_progress_iface,
