@@ -43,7 +43,10 @@ GATE = "7e57c7a1-0000-4000-8000-000000000001"
 AFTER = "7e57c7a1-0000-4000-8000-000000000002"
 REBOOT = "7e57c7a1-0000-4000-8000-000000000003"
 FAIL = "7e57c7a1-0000-4000-8000-000000000004"
-ALL_IDS = [EDITOR, RUNTIME, TOOL, BASELINE, GATE, AFTER, REBOOT, FAIL]
+EXAMPLE = "7e57c7a1-0000-4000-8000-000000000005"
+ALL_IDS = [EDITOR, RUNTIME, TOOL, BASELINE, GATE, AFTER, REBOOT, FAIL, EXAMPLE]
+EXAMPLES = os.environ["EXAMPLES"]           # the examples folder of the sources
+EXAMPLE_EXE = os.environ["EXAMPLE_EXE"]     # examples/install.c, built
 REBOOT_KEY = r"HKLM\Software\Microsoft\Windows\CurrentVersion\WindowsUpdate\Auto Update\RebootRequired"
 WU_E_EULAS_DECLINED = "0x80240023"
 WU_E_UH_INSTALLERFAILURE = "0x8024200B"
@@ -114,16 +117,22 @@ def package(pid, title, args, reboot_code=None):
 </smc:SoftwareDistributionPackage>"""
 
 
+def state_arg(pid):
+    return '"%s"' % windows(os.path.join(WORK, pid + ".state"))
+
+
 def write_test_catalog():
+    return write_catalog("wuactl-tests.xml", "".join([
+        package(GATE, "wuactl test: waits for a gate", "0 %s %s" % (state_arg(GATE), '"%s.gate"' % windows(os.path.join(WORK, GATE + ".state")))),
+        package(AFTER, "wuactl test: after the gate", "0 " + state_arg(AFTER)),
+        package(REBOOT, "wuactl test: needs a restart", "3010 " + state_arg(REBOOT), reboot_code=3010),
+        package(FAIL, "wuactl test: fails", "1 " + state_arg(FAIL)),
+    ]))
+
+
+def write_catalog(name, body):
     ns = "http://schemas.microsoft.com/wsus/2005/04/CorporatePublishing/"
-    state = lambda pid: '"%s"' % windows(os.path.join(WORK, pid + ".state"))
-    body = "".join([
-        package(GATE, "wuactl test: waits for a gate", "0 %s %s" % (state(GATE), '"%s.gate"' % windows(os.path.join(WORK, GATE + ".state")))),
-        package(AFTER, "wuactl test: after the gate", "0 " + state(AFTER)),
-        package(REBOOT, "wuactl test: needs a restart", "3010 " + state(REBOOT), reboot_code=3010),
-        package(FAIL, "wuactl test: fails", "1 " + state(FAIL)),
-    ])
-    path = os.path.join(WORK, "wuactl-tests.xml")
+    path = os.path.join(WORK, name)
     with open(path, "w", encoding="utf-8") as f:
         f.write(f"""<?xml version="1.0" encoding="utf-8"?>
 <smc:SystemsManagementCatalog xmlns:smc="http://schemas.microsoft.com/sms/2005/04/CorporatePublishing/SystemsManagementCatalog.xsd"
@@ -322,6 +331,27 @@ def test_ctrl_c_aborts_install():
     expect(not os.path.exists(os.path.join(WORK, AFTER + ".state")), "the aborted update ran")
 
 
+def test_examples():
+    """examples/install.vbs, install.js and install.c install what the default catalog offers."""
+    wuactl_json("catalog", "default", write_catalog("example.xml", package(EXAMPLE, "wuactl example", "0 " + state_arg(EXAMPLE))))
+    for command in (["cscript", "//nologo", windows(os.path.join(EXAMPLES, "install.vbs"))],
+                    ["cscript", "//nologo", windows(os.path.join(EXAMPLES, "install.js"))],
+                    [EXAMPLE_EXE]):
+        state = os.path.join(WORK, EXAMPLE + ".state")
+        if os.path.exists(state):
+            os.remove(state)                            # not installed again
+        r = wine(*command)
+        lines = r.stdout.splitlines()
+        expect(r.returncode == 0, "%s: exit %d\n%s%s" % (command, r.returncode, r.stdout, r.stderr))
+        expect(lines[:2] == ["Found 1 update(s)", "  wuactl example"], (command, lines))
+        expect("  wuactl example: succeeded (0x0)" in lines, (command, lines))
+        expect(lines[-1] == "Install: succeeded, reboot required: False", (command, lines))
+        expect(os.path.exists(state), "%s: the installer did not run" % command)
+        r = wine(*command)                              # installed now: nothing offered
+        expect(r.returncode == 0 and r.stdout.splitlines() == ["Found 0 update(s)", "Nothing to install"],
+               (command, r.stdout))
+
+
 def test_exit_codes_from_windows():
     env = dict(ENV, OPENWUA_WUACTL=windows(WUACTL), OPENWUA_REBOOT_ID=REBOOT)
     r = run_captured(["wine", TEST_EXE], env=env)
@@ -403,6 +433,7 @@ def main():
         run(test_uninstall)
         run(test_ctrl_c_aborts_install)
         run(test_exit_codes_from_windows)
+        run(test_examples)
     finally:
         saved.restore(services)
         subprocess.run(["wineserver", "-w"], env=ENV)
