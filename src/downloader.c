@@ -12,6 +12,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "private.h"
+#include "log.h"
 #include "store.h"
 #include "download.h"
 #include "jobs.h"
@@ -392,10 +393,21 @@ static void file_progress(void *context, ULONGLONG done, ULONGLONG total)
     progress->hook->bytes(progress->hook->context, progress->before + done);
 }
 
+static void log_file_result(const GUID *update, const struct catalog_file *file, HRESULT hr, BOOL fetched)
+{
+    WCHAR id[37];
+
+    guid_to_wua_string(update, id);
+    log_write(FAILED(hr) ? LOG_FAILURE : LOG_DETAIL, L"Download %ls file %ls from %ls: 0x%08lx, %ls", id,
+              file->name ? file->name : L"", file->uri ? file->uri : L"", (unsigned long)hr,
+              fetched ? L"fetched" : L"already in the cache");
+}
+
 static HRESULT download_update(IUpdate *update, BOOL force, const struct proxy_setting *proxy,
                                const struct update_hook *hook)
 {
     struct transport_options options = { 0 };
+    WCHAR id[37];
     struct file_progress progress = { hook, 0 };
     struct update_record *record;
     struct file_list list;
@@ -422,6 +434,7 @@ static HRESULT download_update(IUpdate *update, BOOL force, const struct proxy_s
                 break;
             }
             hr = download_file(&record->id, &list.files[i], force, &options, &fetched, &removed);
+            log_file_result(&record->id, &list.files[i], hr, fetched);
             if (removed) any_removed = TRUE;
             if (SUCCEEDED(hr)) progress.before += list.files[i].size;
             if (SUCCEEDED(hr) && hook) hook->bytes(hook->context, progress.before);
@@ -430,6 +443,8 @@ static HRESULT download_update(IUpdate *update, BOOL force, const struct proxy_s
     }
     if (SUCCEEDED(hr)) update_record_set(record, UPDATE_DOWNLOADED, TRUE);
     else if (any_removed) update_record_set(record, UPDATE_DOWNLOADED, FALSE);
+    guid_to_wua_string(&record->id, id);
+    log_write(LOG_RESULT(hr), L"Download %ls: 0x%08lx", id, (unsigned long)hr);
     update_record_release(record);
     return hr;
 }

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "private.h"
+#include "log.h"
 #include "classes.h"
 #include "digest.h"
 
@@ -124,6 +125,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
             store_release_all();
             digest_release_all();
             dispatch_release_all();
+            log_close();
         }
         break;
     }

@@ -10,6 +10,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "private.h"
+#include "log.h"
 #include "store.h"
 #include "category.h"
 #include "criteria.h"
@@ -318,6 +319,20 @@ static void record_success(void)
 }
 
 /* location NULL: the service has no catalog, and finds nothing. */
+static void log_search(const WCHAR *criteria, const WCHAR *location, HRESULT hr, struct search_result *result)
+{
+    IUpdateCollection *updates;
+    LONG count = 0;
+
+    if (SUCCEEDED(hr) && SUCCEEDED(ISearchResult_get_Updates(&result->ISearchResult_iface, &updates)))
+    {
+        IUpdateCollection_get_Count(updates, &count);
+        IUpdateCollection_Release(updates);
+    }
+    log_write(LOG_RESULT(hr), L"Search \"%ls\" in %ls: 0x%08lx, %ld updates", criteria ? criteria : L"",
+              location ? location : L"(no catalog)", (unsigned long)hr, count);
+}
+
 HRESULT search_catalog(const WCHAR *criteria_text, const GUID *service, const WCHAR *location, LCID locale,
                        BOOL include_superseded, ISearchResult **out)
 {
@@ -339,6 +354,7 @@ HRESULT search_catalog(const WCHAR *criteria_text, const GUID *service, const WC
     free(search.verdicts);
     free(search.superseded);
     if (search.source) catalog_ref_release(search.source);
+    log_search(criteria_text, location, hr, search.result);
     if (FAILED(hr))
     {
         if (search.result) ISearchResult_Release(&search.result->ISearchResult_iface);

@@ -11,6 +11,7 @@
  */
 #include <stdio.h>
 #include "private.h"
+#include "log.h"
 #include "store.h"
 
 /* The default service answers to Windows Update's well-known service ID. */
@@ -537,7 +538,9 @@ static HRESULT WINAPI manager_RemoveService(IUpdateServiceManager2 *iface, BSTR 
     service_info_free(&info);
     if (FAILED(hr)) return hr;
     service_key(&guid, key, ARRAY_SIZE(key));
-    return state_delete_key(key);
+    hr = state_delete_key(key);
+    log_write(LOG_RESULT(hr), L"RemoveService %ls: 0x%08lx", id, (unsigned long)hr);
+    return hr;
 }
 
 static HRESULT WINAPI manager_UnregisterServiceWithAU(IUpdateServiceManager2 *iface, BSTR id)
@@ -572,7 +575,9 @@ static HRESULT WINAPI manager_AddScanPackageService(IUpdateServiceManager2 *ifac
     if (!out) return E_POINTER;
     *out = NULL;
     if (!SysStringLen(name) || !SysStringLen(location) || (flags & ~usoNonVolatileService)) return E_INVALIDARG;
-    if (FAILED(hr = catalog_ref_load(location, &catalog))) return hr;
+    hr = catalog_ref_load(location, &catalog);
+    log_write(LOG_RESULT(hr), L"AddScanPackageService \"%ls\" %ls: 0x%08lx", name, location, (unsigned long)hr);
+    if (FAILED(hr)) return hr;
     catalog_ref_release(catalog);
     GetSystemTime(&now);
     SystemTimeToVariantTime(&now, &info.issued);

@@ -1,0 +1,192 @@
+/*
+ * OpenWUA tests: the operations log (%ProgramData%\OpenWUA\openwua.log) and
+ * its LogLevel setting.  The level is read once per process, so each level
+ * is tried in a child process of its own.
+ *
+ * Copyright 2026 the OpenWUA authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "common.h"
+#include <shlobj.h>
+#include <stdio.h>
+
+static const WCHAR openwua_key[] = L"Software\\OpenWUA";
+
+static void log_path(WCHAR *path)
+{
+    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, path));
+    wcscat(path, L"\\OpenWUA\\openwua.log");
+}
+
+/* Whether some line of the log holds text (ASCII). */
+static BOOL log_has(const char *text)
+{
+    WCHAR path[MAX_PATH];
+    char line[4096];
+    BOOL found = FALSE;
+    FILE *f;
+
+    log_path(path);
+    if (!(f = _wfopen(path, L"rb"))) return FALSE;
+    while (!found && fgets(line, sizeof(line), f)) found = strstr(line, text) != NULL;
+    fclose(f);
+    return found;
+}
+
+/* A catalog that is not there: AddScanPackageService fails, which logs at level 1 and up. */
+static HRESULT add_missing_catalog(const WCHAR *name)
+{
+    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
+    BSTR bname = SysAllocString(name), location = SysAllocString(L"C:\\openwua-log-test\\missing.xml");
+    IUpdateService *service = NULL;
+    HRESULT hr = IUpdateServiceManager_AddScanPackageService(manager, bname, location, 0, &service);
+
+    SysFreeString(bname);
+    SysFreeString(location);
+    IUpdateServiceManager_Release(manager);
+    return hr;
+}
+
+/* A search with nothing configured succeeds: logged at level 2 and up. */
+static HRESULT search_nothing(const WCHAR *criteria)
+{
+    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
+    BSTR text = SysAllocString(criteria);
+    ISearchResult *result = NULL;
+    HRESULT hr = IUpdateSearcher_Search(searcher, text, &result);
+
+    if (result) ISearchResult_Release(result);
+    SysFreeString(text);
+    IUpdateSearcher_Release(searcher);
+    return hr;
+}
+
+/* The child: one failing and one succeeding operation, each with a unique mark. */
+static int child(const char *mark)
+{
+    WCHAR name[96], criteria[160];
+    HRESULT hr;
+
+    swprintf(name, ARRAYSIZE(name), L"fail-%hs", mark);
+    swprintf(criteria, ARRAYSIZE(criteria), L"IsInstalled=0 and UpdateID!='%hs'", mark);
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    hr = add_missing_catalog(name);
+    if (SUCCEEDED(hr)) return 1;
+    if (FAILED(search_nothing(criteria))) return 2;
+    CoUninitialize();
+    return 0;
+}
+
+static void run_child_at(DWORD level, BOOL set, const char *mark)
+{
+    WCHAR args[64];
+
+    DWORD code;
+
+    if (set) reg_set_dword(openwua_key, L"LogLevel", level);
+    else RegDeleteKeyValueW(HKEY_LOCAL_MACHINE, openwua_key, L"LogLevel");
+    swprintf(args, ARRAYSIZE(args), L"--child %hs", mark);
+    code = run_self(args);
+    RegDeleteKeyValueW(HKEY_LOCAL_MACHINE, openwua_key, L"LogLevel");
+    assert_int_equal(0, code);
+}
+
+/* Marks differ from run to run, so lines an earlier run left cannot pass a
+ * test; they are GUIDs, so they can stand in search criteria. */
+static void new_mark(char *mark)
+{
+    static unsigned int n;
+
+    sprintf(mark, "%08lx-%04lx-4000-8000-%012x", GetCurrentProcessId(), GetTickCount() & 0xffff, n++);
+}
+
+static void mark_text(char *text, const char *prefix, const char *mark)
+{
+    sprintf(text, "%s%s", prefix, mark);
+}
+
+static void operations_are_logged_by_default(void **state)
+{
+    char fail[96], found[96];
+    char mark[40];
+
+    (void)state;
+    new_mark(mark);
+    run_child_at(0, FALSE, mark);
+    mark_text(fail, "AddScanPackageService \"fail-", mark);
+    mark_text(found, "UpdateID!='", mark);
+    assert_true(log_has(fail));
+    assert_true(log_has(found));
+}
+
+static void level_1_logs_failures_only(void **state)
+{
+    char fail[96], found[96];
+    char mark[40];
+
+    (void)state;
+    new_mark(mark);
+    run_child_at(1, TRUE, mark);
+    mark_text(fail, "AddScanPackageService \"fail-", mark);
+    mark_text(found, "UpdateID!='", mark);
+    assert_true(log_has(fail));
+    assert_false(log_has(found));
+}
+
+static void level_0_logs_nothing(void **state)
+{
+    char fail[96], found[96];
+    char mark[40];
+
+    (void)state;
+    new_mark(mark);
+    run_child_at(0, TRUE, mark);
+    mark_text(fail, "AddScanPackageService \"fail-", mark);
+    mark_text(found, "UpdateID!='", mark);
+    assert_false(log_has(fail));
+    assert_false(log_has(found));
+}
+
+/* Each line: "YYYY-MM-DD hh:mm:ss.mmm pid.tid text" with the HRESULT in hex. */
+static void lines_carry_time_process_and_result(void **state)
+{
+    WCHAR path[MAX_PATH];
+    char line[4096], expect[64], mark[40];
+    unsigned int y, mo, d, h, mi, s, ms;
+    unsigned long pid, tid;
+    BOOL found = FALSE;
+    FILE *f;
+
+    (void)state;
+    new_mark(mark);
+    run_child_at(0, FALSE, mark);
+    sprintf(expect, "fail-%s\" ", mark);
+    log_path(path);
+    assert_non_null(f = _wfopen(path, L"rb"));
+    while (!found && fgets(line, sizeof(line), f))
+    {
+        if (!strstr(line, expect)) continue;
+        found = TRUE;
+        assert_int_equal(9, sscanf(line, "%4u-%2u-%2u %2u:%2u:%2u.%3u %lu.%lu", &y, &mo, &d, &h, &mi, &s, &ms,
+                                   &pid, &tid));
+        assert_true(y >= 2024 && mo >= 1 && mo <= 12);
+        assert_non_null(strstr(line, ": 0x8"));
+        assert_non_null(strstr(line, "\r\n"));
+    }
+    fclose(f);
+    assert_true(found);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct CMUnitTest tests[] =
+    {
+        LEAK_CHECKED(operations_are_logged_by_default),
+        LEAK_CHECKED(level_1_logs_failures_only),
+        LEAK_CHECKED(level_0_logs_nothing),
+        LEAK_CHECKED(lines_carry_time_process_and_result),
+    };
+
+    if (argc > 2 && !strcmp(argv[1], "--child")) return child(argv[2]);
+    return RUN_TESTS(tests);
+}
