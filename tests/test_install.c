@@ -44,6 +44,7 @@ struct package
     DWORD pause_ms;                 /* CMD: take this long */
     BOOL never_installed;           /* CMD: an IsInstalled rule that stays false */
     BOOL eula;
+    BOOL asks;                      /* CMD: CanRequestUserInput */
 };
 
 static void new_package(struct package *p, enum kind kind, const WCHAR *codes)
@@ -129,8 +130,9 @@ static void write_package(FILE *f, const struct package *p)
                  p->never_installed ? L".never" : L"");
         arguments(p, args, ARRAYSIZE(args));
         xml_escape(args, escaped, ARRAYSIZE(escaped));
-        fwprintf(f, L"<sdp:InstallableItem ID=\"%.8ls-2222-4000-8000-000000000001\">"
-                 L"<cmd:CommandLineInstallerData Program=\"exitcode.exe\" Arguments=\"%ls\"", p->id, escaped);
+        fwprintf(f, L"<sdp:InstallableItem ID=\"%.8ls-2222-4000-8000-000000000001\">", p->id);
+        if (p->asks) fwprintf(f, L"<sdp:InstallProperties CanRequestUserInput=\"true\"/>");
+        fwprintf(f, L"<cmd:CommandLineInstallerData Program=\"exitcode.exe\" Arguments=\"%ls\"", escaped);
         if (p->default_result) fwprintf(f, L" DefaultResult=\"%ls\"", p->default_result);
         if (p->reboot_by_default) fwprintf(f, L" RebootByDefault=\"true\"");
         fwprintf(f, L">%ls</cmd:CommandLineInstallerData>", p->return_codes ? p->return_codes : L"");
@@ -725,6 +727,44 @@ static void missing_content_and_eula_fail_their_own_result(void **state)
     assert_overall(result, WU_E_DM_NOTDOWNLOADED, orcFailed, FALSE);
     IInstallationResult_Release(result);
     IUpdateCollection_Release(some);
+    IUpdateCollection_Release(updates);
+}
+
+/* ForceQuiet refuses an update whose installer may ask for input; the others install. */
+static void force_quiet_refuses_updates_that_ask(void **state)
+{
+    struct package p[2];
+    IUpdateCollection *updates;
+    IUpdateInstaller *installer;
+    IUpdateInstaller2 *installer2 = NULL;
+    IInstallationResult *result = NULL;
+
+    (void)state;
+    new_package(&p[0], CMD, L"0");
+    p[0].asks = TRUE;
+    new_package(&p[1], CMD, L"0");
+    updates = search(p, 2);
+    download(updates);
+    installer = installer_for(updates);
+    assert_hr(S_OK, IUpdateInstaller_QueryInterface(installer, &IID_IUpdateInstaller2, (void **)&installer2));
+    assert_hr(S_OK, IUpdateInstaller2_put_ForceQuiet(installer2, VARIANT_TRUE));
+    assert_hr(S_OK, IUpdateInstaller_Install(installer, &result));
+    assert_overall(result, S_OK, orcSucceededWithErrors, FALSE);
+    assert_update(result, 0, WU_E_UH_DOESNOTSUPPORTACTION, orcFailed, FALSE);
+    assert_update(result, 1, S_OK, orcSucceeded, FALSE);
+    IInstallationResult_Release(result);
+    assert_int_equal(0, runs_of(&p[0]));
+    assert_int_equal(1, runs_of(&p[1]));
+    assert_false(is_installed(updates, 0));
+
+    /* without it the installer runs, without UI as always */
+    assert_hr(S_OK, IUpdateInstaller2_put_ForceQuiet(installer2, VARIANT_FALSE));
+    assert_hr(S_OK, IUpdateInstaller_Install(installer, &result));
+    assert_update(result, 0, S_OK, orcSucceeded, FALSE);
+    IInstallationResult_Release(result);
+    assert_int_equal(1, runs_of(&p[0]));
+    IUpdateInstaller2_Release(installer2);
+    IUpdateInstaller_Release(installer);
     IUpdateCollection_Release(updates);
 }
 
@@ -1506,6 +1546,7 @@ int main(int argc, char **argv)
         LEAK_CHECKED(command_line_exit_codes_are_mapped),
         LEAK_CHECKED(missing_content_and_eula_fail_their_own_result),
         LEAK_CHECKED(command_line_updates_cannot_be_uninstalled),
+        LEAK_CHECKED(force_quiet_refuses_updates_that_ask),
         LEAK_CHECKED(update_reboot_flag_lasts_until_restart),
         LEAK_CHECKED(msi_installs_and_uninstalls),
         LEAK_CHECKED(begin_install_reports_and_ends),
