@@ -152,6 +152,17 @@ static UINT run_msi_once(const struct install_request *request, const WCHAR *pat
     return status;
 }
 
+/* Wine's Windows Installer has no rollback: a process killed inside a
+ * transaction can leave the product registered without its files.  An
+ * install over that runs in maintenance mode, takes the broken registration
+ * away and answers success, leaving the product absent.  Then one more run
+ * installs it afresh. */
+static BOOL left_uninstalled(const struct install_request *request, UINT status)
+{
+    return !request->uninstall && status == ERROR_SUCCESS && request->item->product_code
+           && MsiQueryProductStateW(request->item->product_code) != INSTALLSTATE_DEFAULT;
+}
+
 static void run_msi(const struct install_request *request, const WCHAR *path, struct install_outcome *outcome)
 {
     const struct catalog_item *item = request->item;
@@ -167,6 +178,7 @@ static void run_msi(const struct install_request *request, const WCHAR *path, st
     while ((status = run_msi_once(request, path, properties)) == ERROR_INSTALL_ALREADY_RUNNING
            && attempt < ARRAY_SIZE(busy_pauses) && pause_unless_aborted(request, busy_pauses[attempt]))
         attempt++;
+    if (left_uninstalled(request, status)) status = run_msi_once(request, path, properties);
     free(properties);
     install_map_msi(status, outcome);
 }

@@ -632,8 +632,8 @@ static void install_one(struct install_task *task, IUpdate *update, const volati
             update_record_set(record, UPDATE_INSTALLED, installed == RULE_RESULT_TRUE);
         if (outcome->reboot)
         {
-            update_record_set(record, UPDATE_REBOOT_REQUIRED, TRUE);
             install_set_reboot_required();
+            update_record_persist(record, UPDATE_REBOOT_REQUIRED, TRUE);
         }
     }
     history_record(record, task->uninstall ? uoUninstallation : uoInstallation, outcome->code, outcome->hr,

@@ -106,39 +106,55 @@ void store_release_all(void)
 
 /* --- persisted flags --- */
 
-static void update_key(const GUID *id, WCHAR *key, size_t size)
+/* A restart an update waits for is a value named after the update under the
+ * machine's RebootRequired key (the key real clients test), not under
+ * OpenWUA's own: whoever takes the key away after a restart takes every
+ * update's flag with it, and no stale flag can come back with the next one. */
+static const WCHAR reboot_key[] =
+    L"Software\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired";
+
+static void update_key(const GUID *id, enum update_flag flag, WCHAR *key, size_t size, WCHAR *name)
 {
     WCHAR guid[40];
 
     StringFromGUID2(id, guid, ARRAY_SIZE(guid));
+    if (flag == UPDATE_REBOOT_REQUIRED)
+    {
+        swprintf(key, size, L"%ls", reboot_key);
+        wcscpy(name, guid);
+        return;
+    }
     swprintf(key, size, L"%ls\\Updates\\%ls", state_key_openwua, guid);
+    wcscpy(name, flag == UPDATE_HIDDEN ? L"Hidden" : L"EulaAccepted");
 }
 
-static const WCHAR *flag_value(enum update_flag flag)
+static BOOL read_flag(const GUID *id, enum update_flag flag)
 {
-    return flag == UPDATE_HIDDEN ? L"Hidden" : L"EulaAccepted";
+    WCHAR key[128], name[40];
+    DWORD value;
+
+    update_key(id, flag, key, ARRAY_SIZE(key), name);
+    return SUCCEEDED(state_get_dword(key, name, &value)) && value;
 }
 
 static LONG read_persisted(const GUID *id)
 {
-    WCHAR key[128];
-    DWORD value;
+    static const enum update_flag persisted[] = { UPDATE_HIDDEN, UPDATE_EULA_ACCEPTED, UPDATE_REBOOT_REQUIRED };
     LONG flags = 0;
+    unsigned int i;
 
-    update_key(id, key, ARRAY_SIZE(key));
-    if (SUCCEEDED(state_get_dword(key, flag_value(UPDATE_HIDDEN), &value)) && value) flags |= UPDATE_HIDDEN;
-    if (SUCCEEDED(state_get_dword(key, flag_value(UPDATE_EULA_ACCEPTED), &value)) && value)
-        flags |= UPDATE_EULA_ACCEPTED;
+    for (i = 0; i < ARRAY_SIZE(persisted); i++)
+        if (read_flag(id, persisted[i])) flags |= persisted[i];
     return flags;
 }
 
 HRESULT update_record_persist(struct update_record *record, enum update_flag flag, BOOL on)
 {
-    WCHAR key[128];
+    WCHAR key[128], name[40];
     HRESULT hr;
 
-    update_key(&record->id, key, ARRAY_SIZE(key));
-    if (FAILED(hr = state_set_dword(key, flag_value(flag), on ? 1 : 0))) return hr;
+    update_key(&record->id, flag, key, ARRAY_SIZE(key), name);
+    if (FAILED(hr = state_set_dword(key, name, on ? 1 : 0))) return hr;
     update_record_set(record, flag, on);
     return S_OK;
 }
@@ -246,9 +262,12 @@ void update_record_release(struct update_record *record)
     free(record);
 }
 
+/* A pending restart is looked up again: the key may have gone (a restart) since
+ * the flag was read.  Only flagged updates pay for it. */
 BOOL update_record_has(const struct update_record *record, enum update_flag flag)
 {
-    return (record->flags & flag) != 0;
+    if (!(record->flags & flag)) return FALSE;
+    return flag != UPDATE_REBOOT_REQUIRED || read_flag(&record->id, flag);
 }
 
 void update_record_set(struct update_record *record, enum update_flag flag, BOOL on)

@@ -28,7 +28,7 @@ enum update_flag
     UPDATE_HIDDEN = 0x02,           /* persisted */
     UPDATE_EULA_ACCEPTED = 0x04,    /* persisted */
     UPDATE_DOWNLOADED = 0x08,
-    UPDATE_REBOOT_REQUIRED = 0x10,
+    UPDATE_REBOOT_REQUIRED = 0x10,  /* persisted until the machine's RebootRequired key goes */
 };
 
 /* One per update ID in the process; every IUpdate for that update holds it,
@@ -51,7 +51,7 @@ void update_record_addref(struct update_record *record);
 void update_record_release(struct update_record *record);
 BOOL update_record_has(const struct update_record *record, enum update_flag flag);
 void update_record_set(struct update_record *record, enum update_flag flag, BOOL on);
-/* Sets a persisted flag (hidden, EULA accepted) in the registry and in memory. */
+/* Sets a persisted flag (hidden, EULA accepted, reboot required) in the registry and in memory. */
 HRESULT update_record_persist(struct update_record *record, enum update_flag flag, BOOL on);
 
 /* The package with the record's lock held shared; pair with update_record_unlock. */

@@ -107,6 +107,14 @@ struct sample
     WCHAR name_text[2][16], *names[2], *types[2];
 };
 
+/* Tags from here on carry a description of BIG_CHARS characters (960 KB):
+ * writing one takes long enough for a kill to land inside the write. */
+#define BIG_TAG_BASE 0x1000
+#define BIG_CHARS 480000
+#define BIG_KILL_POINTS 120
+
+static WCHAR big_description[BIG_CHARS + 1];
+
 static void make_sample(struct sample *s, DWORD tag, LONG n)
 {
     LONG i;
@@ -130,6 +138,11 @@ static void make_sample(struct sample *s, DWORD tag, LONG n)
     s->entry.service_id.Data1 = 0x5e000000 | n;
     s->entry.title = s->title;
     s->entry.description = s->description;
+    if (tag >= BIG_TAG_BASE)
+    {
+        for (i = 0; i < BIG_CHARS; i++) big_description[i] = L'a' + (i + n) % 26;
+        s->entry.description = big_description;
+    }
     s->entry.client_id = s->client;
     s->entry.support_url = s->url;
     s->entry.uninstall_notes = s->notes;
@@ -543,6 +556,77 @@ static void killed_writers_leave_whole_entries(void **state)
     assert_int_equal(0, count_files(L"*.tmp"));
 }
 
+/* The child: appends big entries (tag, 0), (tag, 1), ... until killed. */
+static int child_append_big(DWORD tag)
+{
+    HANDLE ready = OpenEventW(EVENT_MODIFY_STATE, FALSE, ready_event_name);
+    struct sample s;
+    LONG n;
+
+    if (!ready) return 2;
+    SetEvent(ready);
+    for (n = 0; n < 100000; n++)
+    {
+        make_sample(&s, tag, n);
+        if (FAILED(history_append(&s.entry))) return 3;
+    }
+    return 0;
+}
+
+/* The same with entries so big that their write is a window a kill can hit:
+ * a store that wrote straight to the final name would leave a torn entry
+ * file behind, which this case sees (a file no reader takes for an entry). */
+static void killed_big_writes_leave_whole_entries(void **state)
+{
+    WCHAR path[MAX_PATH], cmdline[2 * MAX_PATH];
+    struct history_entry *entries;
+    LONG before_files, after_files, added, read, i, point, total = 0;
+    PROCESS_INFORMATION pi;
+    STARTUPINFOW si;
+    HANDLE ready;
+    DWORD tag;
+
+    (void)state;
+    clear_history();
+    assert_non_null(ready = CreateEventW(NULL, TRUE, FALSE, ready_event_name));
+    GetModuleFileNameW(NULL, path, MAX_PATH);
+    for (point = 0; point < BIG_KILL_POINTS; point++)
+    {
+        tag = BIG_TAG_BASE + point;
+        before_files = count_files(L"*.wuh");
+        ResetEvent(ready);
+        swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" --append-big %lu", path, (unsigned long)tag);
+        memset(&si, 0, sizeof(si));
+        si.cb = sizeof(si);
+        assert_true(CreateProcessW(NULL, cmdline, NULL, NULL, FALSE, 0, NULL, NULL, &si, &pi));
+        assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(ready, 60000));
+        /* 0 to 60 ms: several appends, killed anywhere in one */
+        Sleep(point * 37 % 61);
+        assert_true(TerminateProcess(pi.hProcess, 99));
+        assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(pi.hProcess, 60000));
+        CloseHandle(pi.hProcess);
+        CloseHandle(pi.hThread);
+
+        /* every new file is a whole entry of this child's, in order: nothing torn under a final name */
+        after_files = count_files(L"*.wuh");
+        assert_true(after_files >= before_files);
+        added = after_files - before_files;
+        total += added;
+        assert_hr(S_OK, history_read(0, added, &entries, &read));
+        assert_int_equal(added, read);
+        for (i = 0; i < read; i++)
+            if (!entry_is(&entries[i], tag, added - 1 - i)) fail_msg("kill %ld: entry %ld is not whole", point, i);
+        history_free_entries(entries, read);
+    }
+    CloseHandle(ready);
+    print_message("%d kill points, %ld big entries\n", BIG_KILL_POINTS, total);
+    /* and nothing earlier was lost or torn: every file still reads as an entry */
+    assert_count(count_files(L"*.wuh"));
+    append_sample(1, 1);
+    assert_int_equal(0, count_files(L"*.tmp"));
+    clear_history();
+}
+
 /* --- QueryHistory and the entry objects --- */
 
 static void assert_bstr(const WCHAR *expected, BSTR value)
@@ -867,6 +951,7 @@ int main(int argc, char **argv)
         LEAK_CHECKED(bad_input_changes_nothing),
         LEAK_CHECKED(torn_and_foreign_files_are_ignored),
         LEAK_CHECKED(killed_writers_leave_whole_entries),
+        LEAK_CHECKED(killed_big_writes_leave_whole_entries),
         LEAK_CHECKED(searcher_history_edge_cases),
         LEAK_CHECKED(entry_members_read_back),
         LEAK_CHECKED(session_history_takes_an_update_id),
@@ -875,6 +960,7 @@ int main(int argc, char **argv)
     int failed;
 
     if (argc > 2 && !strcmp(argv[1], "--seed")) return seed(atol(argv[2]));
+    if (argc > 2 && !strcmp(argv[1], "--append-big")) return child_append_big(strtoul(argv[2], NULL, 0));
     if (argc > 3 && !strcmp(argv[1], "--append-loop")) return child_append_loop(strtoul(argv[2], NULL, 0), atol(argv[3]));
     failed = RUN_TESTS(tests);
     clear_history();

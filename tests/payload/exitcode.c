@@ -1,13 +1,17 @@
 /*
  * OpenWUA tests: a command-line "installer" that exits with a chosen code.
  *
- *     exitcode.exe <codes> <state file> [<gate file>]
+ *     exitcode.exe <codes> <state file> [<gate file> | sleep:<ms>]
  *
  * codes is a comma-separated list: run number n (counted in the state file,
  * 0 first) exits with the n-th code, or the last one once the list runs out.
  * The command line as received is written to "<state file>.args".  With a
  * gate file it first creates "<state file>.started" and waits (a minute at
  * most) until the gate file exists: tests use it to hold an installation open.
+ * With sleep:<ms> it takes that long before it exits, like a real installer.
+ *
+ * While it runs it owns the mutex "OpenWUA.Test.Payload": a test that killed
+ * the process which started it waits on that mutex until the payload is gone.
  *
  * Copyright 2026 the OpenWUA authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -54,15 +58,19 @@ static const char *arguments(void)
 int main(int argc, char **argv)
 {
     char path[MAX_PATH + 16], count[16], *codes, *next;
+    HANDLE running = CreateMutexA(NULL, FALSE, "OpenWUA.Test.Payload");
     int runs, i, code = 0;
 
     if (argc < 3) return 87;
+    /* one payload at a time; held until it exits */
+    if (running) WaitForSingleObject(running, INFINITE);
     runs = read_runs(argv[2]);
     snprintf(count, sizeof(count), "%d", runs + 1);
     write_text(argv[2], count);
     snprintf(path, sizeof(path), "%s.args", argv[2]);
     write_text(path, arguments());
-    if (argc > 3)
+    if (argc > 3 && !strncmp(argv[3], "sleep:", 6)) Sleep(strtoul(argv[3] + 6, NULL, 10));
+    else if (argc > 3)
     {
         snprintf(path, sizeof(path), "%s.started", argv[2]);
         write_text(path, "started");
