@@ -14,6 +14,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "private.h"
+#include "log.h"
 #include "store.h"
 #include "install.h"
 #include "history.h"
@@ -599,6 +600,17 @@ static BOOL check_before(const struct install_task *task, struct update_record *
     return FALSE;
 }
 
+static void log_outcome(const struct install_task *task, const struct update_record *record,
+                        const struct install_outcome *outcome)
+{
+    WCHAR id[37];
+
+    guid_to_wua_string(&record->id, id);
+    log_write(LOG_RESULT(outcome->hr), L"%ls %ls: 0x%08lx, result code %d, exit code %ld%ls",
+              task->uninstall ? L"Uninstall" : L"Install", id, (unsigned long)outcome->hr, (int)outcome->code,
+              (long)outcome->exit_code, outcome->reboot ? L", restart required" : L"");
+}
+
 /* Runs one update's installer and brings its state up to date. */
 static void install_one(struct install_task *task, IUpdate *update, const volatile LONG *abort,
                         struct install_outcome *outcome)
@@ -638,6 +650,7 @@ static void install_one(struct install_task *task, IUpdate *update, const volati
     }
     history_record(record, task->uninstall ? uoUninstallation : uoInstallation, outcome->code, outcome->hr,
                    outcome->exit_code, task->client_id);
+    log_outcome(task, record, outcome);
     if (source) catalog_ref_release(source);
     update_record_release(record);
 }

@@ -568,6 +568,41 @@ static void no_updates_is_wu_e_no_update(void **state)
 
 /* --- command-line installers --- */
 
+static void log_path(WCHAR *path)
+{
+    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, path));
+    wcscat(path, L"\\OpenWUA\\openwua.log");
+}
+
+/* Where the operations log ends now: what a test's operations add comes after it
+ * (package IDs repeat across runs, as Wine reuses process IDs). */
+static LONGLONG log_end(void)
+{
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    WCHAR path[MAX_PATH];
+
+    log_path(path);
+    if (!GetFileAttributesExW(path, GetFileExInfoStandard, &data)) return 0;
+    return ((LONGLONG)data.nFileSizeHigh << 32) | data.nFileSizeLow;
+}
+
+/* Whether a line of the log after offset holds text. */
+static BOOL log_has(LONGLONG offset, const WCHAR *text)
+{
+    WCHAR path[MAX_PATH];
+    char line[4096], narrow[1024];
+    BOOL found = FALSE;
+    FILE *f;
+
+    log_path(path);
+    WideCharToMultiByte(CP_UTF8, 0, text, -1, narrow, sizeof(narrow), NULL, NULL);
+    if (!(f = _wfopen(path, L"rb"))) return FALSE;
+    _fseeki64(f, offset, SEEK_SET);
+    while (!found && fgets(line, sizeof(line), f)) found = strstr(line, narrow) != NULL;
+    fclose(f);
+    return found;
+}
+
 static void command_line_exit_codes_are_mapped(void **state)
 {
     struct package p[8];
@@ -576,6 +611,7 @@ static void command_line_exit_codes_are_mapped(void **state)
     IUpdateInstaller *installer;
     ISystemInformation *info;
     VARIANT_BOOL value = 7;
+    LONGLONG log_start;
     LONG history;
     BSTR client;
     WCHAR path[MAX_PATH], expected[1024];
@@ -611,6 +647,7 @@ static void command_line_exit_codes_are_mapped(void **state)
     assert_hr(S_OK, IUpdateInstaller_get_RebootRequiredBeforeInstallation(installer, &value));
     assert_int_equal(VARIANT_FALSE, value);
     history = history_count();
+    log_start = log_end();
     assert_hr(S_OK, IUpdateInstaller_Install(installer, &result));
     assert_overall(result, S_OK, orcSucceededWithErrors, TRUE);
     assert_update(result, 0, S_OK, orcSucceeded, FALSE);
@@ -630,6 +667,14 @@ static void command_line_exit_codes_are_mapped(void **state)
     assert_history(2, &p[5], uoInstallation, orcFailed, WU_E_UH_INSTALLERFAILURE, 77, L"test_install");
     assert_history(6, &p[1], uoInstallation, orcSucceeded, S_OK, 3010, L"test_install");
     assert_history(7, &p[0], uoInstallation, orcSucceeded, S_OK, 0, L"test_install");
+
+    /* each attempt is a line of the operations log, failures included */
+    swprintf(expected, ARRAYSIZE(expected), L"Install %ls: 0x00000000, result code 2, exit code 3010, restart required",
+             p[1].id);
+    assert_true(log_has(log_start, expected));
+    swprintf(expected, ARRAYSIZE(expected), L"Install %ls: 0x%08lx, result code 4, exit code 77", p[5].id,
+             (unsigned long)WU_E_UH_INSTALLERFAILURE);
+    assert_true(log_has(log_start, expected));
 
     /* 1618 is tried again: once more until it worked, four times in all when it never does */
     assert_int_equal(1, runs_of(&p[0]));
