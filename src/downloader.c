@@ -11,6 +11,8 @@
  * Copyright 2026 the OpenWUA authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <stdio.h>
+#include <shlwapi.h>
 #include "private.h"
 #include "log.h"
 #include "store.h"
@@ -450,6 +452,95 @@ static HRESULT download_update(IUpdate *update, BOOL force, const struct proxy_s
 }
 
 /* IUpdate::CopyFromCache: every file of the update, checked, into path (which must exist). */
+/* The update's file a client's path names: the one of the same file name.
+ * Only full paths of files are taken, as the documentation says. */
+static LONG file_for_path(const struct file_list *list, const WCHAR *path)
+{
+    const WCHAR *name;
+    DWORD attributes;
+    unsigned int i;
+
+    if (!path || PathIsRelativeW(path)) return -1;
+    attributes = GetFileAttributesW(path);
+    if (attributes == INVALID_FILE_ATTRIBUTES || (attributes & FILE_ATTRIBUTE_DIRECTORY)) return -1;
+    name = max(wcsrchr(path, '\\'), wcsrchr(path, '/'));
+    name = name ? name + 1 : path;
+    for (i = 0; i < list->count; i++)
+        if (list->files[i].name && !wcsicmp(list->files[i].name, name)) return i;
+    return -1;
+}
+
+/* Every path is checked before anything is copied, so a bad one changes nothing. */
+static HRESULT paths_to_files(IStringCollection *files, const struct file_list *list, BSTR *paths, LONG *which,
+                              LONG count)
+{
+    HRESULT hr = S_OK;
+    LONG i;
+
+    for (i = 0; i < count && SUCCEEDED(hr); i++)
+    {
+        if (FAILED(hr = IStringCollection_get_Item(files, i, &paths[i]))) break;
+        if ((which[i] = file_for_path(list, paths[i])) < 0) hr = E_INVALIDARG;
+    }
+    return hr;
+}
+
+static HRESULT copy_paths(struct update_record *record, const struct file_list *list, BSTR *paths,
+                          const LONG *which, LONG count)
+{
+    struct catalog_file file;
+    BOOL fetched, removed;
+    HRESULT hr = S_OK;
+    LONG i;
+
+    for (i = 0; i < count && SUCCEEDED(hr); i++)
+    {
+        file = list->files[which[i]];
+        file.uri = paths[i];
+        /* forced: the client's file is checked even when a good copy is there already */
+        hr = download_file(&record->id, &file, TRUE, NULL, &fetched, &removed);
+        log_file_result(&record->id, &file, hr, fetched);
+    }
+    return hr;
+}
+
+/* Whether every file of the update is in the cache and intact. */
+static BOOL all_cached(struct update_record *record, const struct file_list *list)
+{
+    WCHAR folder[MAX_PATH], path[MAX_PATH];
+    unsigned int i;
+
+    if (FAILED(download_folder(&record->id, FALSE, folder))) return FALSE;
+    for (i = 0; i < list->count; i++)
+    {
+        if (swprintf(path, MAX_PATH, L"%ls\\%ls", folder, list->files[i].name) < 0) return FALSE;
+        if (download_verify(path, &list->files[i]) != S_OK) return FALSE;
+    }
+    return TRUE;
+}
+
+HRESULT download_copy_to_cache(struct update_record *record, IStringCollection *files)
+{
+    struct file_list list;
+    LONG count = 0, i, *which;
+    BSTR *paths;
+    HRESULT hr;
+
+    if (!files || FAILED(IStringCollection_get_Count(files, &count)) || count <= 0) return E_INVALIDARG;
+    if (FAILED(hr = file_list_get(record, &list))) return hr;
+    paths = calloc(count, sizeof(*paths));
+    which = calloc(count, sizeof(*which));
+    if (!paths || !which) hr = E_OUTOFMEMORY;
+    else if (SUCCEEDED(hr = paths_to_files(files, &list, paths, which, count)))
+        hr = copy_paths(record, &list, paths, which, count);
+    if (SUCCEEDED(hr) && all_cached(record, &list)) update_record_set(record, UPDATE_DOWNLOADED, TRUE);
+    for (i = 0; paths && i < count; i++) SysFreeString(paths[i]);
+    free(paths);
+    free(which);
+    file_list_free(&list);
+    return hr;
+}
+
 HRESULT download_copy_from_cache(struct update_record *record, const WCHAR *path)
 {
     struct file_list list;

@@ -173,6 +173,8 @@ HRESULT downloader_create(REFIID riid, void **obj);
 /* A session's downloader: downloads go through proxy's settings (NULL: the system proxy). */
 HRESULT downloader_create_for_session(IWebProxy *proxy, IUpdateDownloader **out);
 HRESULT download_copy_from_cache(struct update_record *record, const WCHAR *path);
+/* IUpdate2::CopyToCache: full paths of the update's files, checked against the catalog. */
+HRESULT download_copy_to_cache(struct update_record *record, IStringCollection *files);
 
 /* --- installing (installer.c) --- */
 HRESULT installer_create(REFIID riid, void **obj);

@@ -907,8 +907,7 @@ static HRESULT WINAPI update_get_CveIDs(IUpdate5 *iface, IStringCollection **out
 
 static HRESULT WINAPI update_CopyToCache(IUpdate5 *iface, IStringCollection *files)
 {
-    (void)iface;
-    return files ? E_NOTIMPL : E_INVALIDARG;
+    return download_copy_to_cache(impl_from_IUpdate5(iface)->record, files);
 }
 
 static HRESULT WINAPI update_get_BrowseOnly(IUpdate5 *iface, VARIANT_BOOL *out)

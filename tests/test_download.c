@@ -952,6 +952,85 @@ static IUpdateVtbl foreign_vtbl =
 };
 static IUpdate foreign_update = { &foreign_vtbl };
 
+/* Files a client already has go into the cache, checked as a download is. */
+static void copy_to_cache_checks_what_it_takes(void **state)
+{
+    WCHAR a[MAX_PATH], b[MAX_PATH], wrong[MAX_PATH], other[MAX_PATH], path[MAX_PATH], dir[MAX_PATH];
+    IStringCollection *files;
+    struct test_package package = { 0 };
+    IUpdateCollection *updates;
+    IUpdate2 *update;
+    IUpdate *first;
+    LONG index;
+    BSTR text;
+
+    (void)state;
+    new_id(&package, L"CopyToCache");
+    /* the catalog's own location is never read: the files come from the client */
+    package.files[0] = (struct test_file){ .name = L"a.txt", .uri = L"http://127.0.0.1:1/unused/a.txt",
+                                           .content = "first file", .sha256 = TRUE };
+    package.files[1] = (struct test_file){ .name = L"b.txt", .uri = L"http://127.0.0.1:1/unused/b.txt",
+                                           .content = "second file" };
+    swprintf(dir, MAX_PATH, L"%ls\\client-%ls", work, package.id);
+    assert_true(CreateDirectoryW(dir, NULL));
+    swprintf(a, MAX_PATH, L"%ls\\a.txt", dir);
+    write_file(a, "first file");
+    swprintf(b, MAX_PATH, L"%ls\\B.TXT", dir);       /* names match as Windows' do, ignoring case */
+    write_file(b, "second file");
+    swprintf(other, MAX_PATH, L"%ls\\c.txt", dir);
+    write_file(other, "not the update's");
+    work_path(wrong, L"wrong-a");
+    assert_true(CreateDirectoryW(wrong, NULL));
+    wcscat(wrong, L"\\a.txt");
+    write_file(wrong, "first filE");
+    updates = search(&package, 1);
+    first = item(updates, 0);
+    assert_hr(S_OK, IUpdate_QueryInterface(first, &IID_IUpdate2, (void **)&update));
+    files = create(&CLSID_StringCollection, &IID_IStringCollection);
+
+    assert_hr(E_INVALIDARG, IUpdate2_CopyToCache(update, NULL));
+    assert_hr(E_INVALIDARG, IUpdate2_CopyToCache(update, files));        /* empty */
+    /* a file the update does not have, a folder, a relative path: refused, nothing copied */
+    assert_hr(S_OK, IStringCollection_Add(files, (text = SysAllocString(a)), &index));
+    SysFreeString(text);
+    assert_hr(S_OK, IStringCollection_Add(files, (text = SysAllocString(other)), &index));
+    SysFreeString(text);
+    assert_hr(E_INVALIDARG, IUpdate2_CopyToCache(update, files));
+    assert_hr(S_OK, IStringCollection_put_Item(files, 1, (text = SysAllocString(dir))));
+    SysFreeString(text);
+    assert_hr(E_INVALIDARG, IUpdate2_CopyToCache(update, files));
+    assert_hr(S_OK, IStringCollection_put_Item(files, 1, (text = SysAllocString(L"b.txt"))));
+    SysFreeString(text);
+    assert_hr(E_INVALIDARG, IUpdate2_CopyToCache(update, files));
+    cache_file(package.id, L"a.txt", path);
+    assert_false(exists(path));
+
+    /* content that is not what the catalog describes is not taken */
+    assert_hr(S_OK, IStringCollection_Clear(files));
+    assert_hr(S_OK, IStringCollection_Add(files, (text = SysAllocString(wrong)), &index));
+    SysFreeString(text);
+    assert_hr(WU_E_DM_INCORRECTFILEHASH, IUpdate2_CopyToCache(update, files));
+    assert_false(exists(path));
+
+    /* one file is not the whole update; both are */
+    assert_hr(S_OK, IStringCollection_put_Item(files, 0, (text = SysAllocString(a))));
+    SysFreeString(text);
+    assert_hr(S_OK, IUpdate2_CopyToCache(update, files));
+    assert_file(path, "first file");
+    assert_false(is_downloaded(first));
+    assert_hr(S_OK, IStringCollection_Add(files, (text = SysAllocString(b)), &index));
+    SysFreeString(text);
+    assert_hr(S_OK, IUpdate2_CopyToCache(update, files));
+    cache_file(package.id, L"b.txt", path);
+    assert_file(path, "second file");
+    assert_true(is_downloaded(first));
+
+    IStringCollection_Release(files);
+    IUpdate2_Release(update);
+    IUpdate_Release(first);
+    IUpdateCollection_Release(updates);
+}
+
 static void mixed_results_by_position(void **state)
 {
     struct test_package packages[3] = { 0 };
@@ -1030,6 +1109,7 @@ int main(int argc, char **argv)
         LEAK_CHECKED(abort_while_the_server_stalls),
         LEAK_CHECKED(the_session_proxy_is_used),
         LEAK_CHECKED(content_without_a_digest),
+        LEAK_CHECKED(copy_to_cache_checks_what_it_takes),
     };
 
     if (argc == 3 && !strcmp(argv[1], "--child-download")) return child_download(argv[2]);
