@@ -166,7 +166,7 @@ static HRESULT follow(struct follow_digest *d, BYTE *buffer)
     BCRYPT_HASH_HANDLE hash = NULL;
     LONG generation = -1, current;
     ULONGLONG pos = 0, end;
-    BOOL cancelled;
+    BOOL cancelled = FALSE;
     NTSTATUS status = 0;
     HRESULT hr = S_OK;
     DWORD read;
@@ -475,6 +475,7 @@ static HRESULT fetch_checked(const struct catalog_file *file, const WCHAR *part,
     LARGE_INTEGER size;
     HANDLE handle;
     HRESULT hr, checked;
+    BOOL empty;
 
     if (file->no_digest)
     {
@@ -499,7 +500,12 @@ static HRESULT fetch_checked(const struct catalog_file *file, const WCHAR *part,
     {
         follower_cancel(&follower);
         follower_join(&follower);
+        /* an empty part is nothing to continue: it goes, as if never made (a refused URL),
+         * unless an aborted fetch's thread may still hold it open (deleting would leave it
+         * pending deletion, refusing the next attempt) */
+        empty = GetFileSizeEx(handle, &size) && !size.QuadPart;
         CloseHandle(handle);
+        if (empty && hr != E_ABORT) DeleteFileW(part);
         return hr;
     }
     /* the fetch is over and wrote its last: the digests take in what the part holds */
