@@ -466,54 +466,63 @@ static void discard_part(const WCHAR *part, const WCHAR *validator)
     DeleteFileW(validator);
 }
 
-/* Fetches into the part while its digests follow it; the part's own check
- * (download_verify) when they could not be made alongside. */
+static HRESULT fetch_part(const struct catalog_file *file, const WCHAR *part, const WCHAR *validator,
+                          const struct transport_options *options)
+{
+    HRESULT hr = transport_fetch_resumable(file->uri, part, validator, file->size, options, NULL);
+
+    /* past the catalog's size: the wrong content */
+    return hr == HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE) ? WU_E_DM_INCORRECTFILEHASH : hr;
+}
+
+/* A failed fetch's part stays to be continued, but an empty one is nothing to
+ * continue: it goes, as if never made (a refused URL), unless an aborted
+ * fetch's thread may still hold it open (deleting it would leave it pending
+ * deletion, refusing the next attempt). */
+static void drop_if_empty(HANDLE handle, const WCHAR *part, HRESULT hr)
+{
+    LARGE_INTEGER size;
+    BOOL empty = GetFileSizeEx(handle, &size) && !size.QuadPart;
+
+    CloseHandle(handle);
+    if (empty && hr != E_ABORT) DeleteFileW(part);
+}
+
+/* Fetches into the part while its digests follow it (fetched, then checked
+ * whole, when they cannot). */
 static HRESULT fetch_checked(const struct catalog_file *file, const WCHAR *part, const WCHAR *validator,
                              struct transport_options *options)
 {
     struct follower follower;
     LARGE_INTEGER size;
-    HANDLE handle;
-    HRESULT hr, checked;
-    BOOL empty;
+    HANDLE handle = INVALID_HANDLE_VALUE;
+    HRESULT hr;
 
-    if (file->no_digest)
-    {
-        hr = transport_fetch_resumable(file->uri, part, validator, file->size, options, NULL);
-        if (hr == HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE)) hr = WU_E_DM_INCORRECTFILEHASH;
-        return SUCCEEDED(hr) ? download_verify(part, file) : hr;
-    }
     /* the fetch writes through handles of its own, which this one lets it open */
-    handle = CreateFileW(part, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-                         OPEN_ALWAYS, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
-    if (handle == INVALID_HANDLE_VALUE) return file_error();
-    if (FAILED(hr = follower_start(&follower, handle, file, 0, FALSE)))
+    if (!file->no_digest)
+        handle = CreateFileW(part, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                             OPEN_ALWAYS, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (handle == INVALID_HANDLE_VALUE || FAILED(follower_start(&follower, handle, file, 0, FALSE)))
     {
-        CloseHandle(handle);
-        return hr;
+        if (handle != INVALID_HANDLE_VALUE) CloseHandle(handle);
+        hr = fetch_part(file, part, validator, options);
+        return SUCCEEDED(hr) ? download_verify(part, file) : hr;
     }
     options->part_written = follower_written;
     options->part_context = &follower;
-    hr = transport_fetch_resumable(file->uri, part, validator, file->size, options, NULL);
-    if (hr == HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE)) hr = WU_E_DM_INCORRECTFILEHASH;
-    if (FAILED(hr))
+    if (FAILED(hr = fetch_part(file, part, validator, options)))
     {
         follower_cancel(&follower);
         follower_join(&follower);
-        /* an empty part is nothing to continue: it goes, as if never made (a refused URL),
-         * unless an aborted fetch's thread may still hold it open (deleting would leave it
-         * pending deletion, refusing the next attempt) */
-        empty = GetFileSizeEx(handle, &size) && !size.QuadPart;
-        CloseHandle(handle);
-        if (empty && hr != E_ABORT) DeleteFileW(part);
+        drop_if_empty(handle, part, hr);
         return hr;
     }
     /* the fetch is over and wrote its last: the digests take in what the part holds */
     if (!GetFileSizeEx(handle, &size)) size.QuadPart = -1;
-    checked = follower_finish(&follower, file, size.QuadPart);
+    hr = follower_finish(&follower, file, size.QuadPart);
     CloseHandle(handle);
     if (size.QuadPart >= 0 && (ULONGLONG)size.QuadPart != file->size) return WU_E_DM_INCORRECTFILEHASH;
-    if (checked == S_OK || checked == WU_E_DM_INCORRECTFILEHASH) return checked;
+    if (hr == S_OK || hr == WU_E_DM_INCORRECTFILEHASH) return hr;
     return download_verify(part, file);
 }
 
