@@ -14,7 +14,6 @@
 #include "download.h"
 #include "digest.h"
 
-#define HASH_CHUNK 65536
 #define MAX_NAME 255
 
 static HRESULT file_error(void)
@@ -63,85 +62,273 @@ BOOL download_name_is_safe(const WCHAR *name)
     return !is_device_name(name);
 }
 
-/* --- checking content --- */
+/* --- checking content ---
+ *
+ * SHA-1 and SHA-256 each run on a thread-pool work item of their own, both
+ * reading the file (one handle, explicit offsets) in chunks.  The same
+ * "follower" checks a whole file (download_verify) and a part while it is
+ * being fetched: the transport tells (part_written) how many bytes of the
+ * part are written for good, and when the part is emptied to start over,
+ * which bumps a generation: a digest that sees a new generation starts again
+ * from zero, and drops a chunk if the generation changed while it was read,
+ * since those bytes may belong to the new body.  A fetch that continues a
+ * part reports its length first, so the part's prefix is hashed while the
+ * request goes out.  The result counts only when the digests took in exactly
+ * the file's bytes, as many as the file holds once the fetch is done. */
 
-struct hashes
+#define FOLLOW_CHUNK (1 << 20)
+
+struct follower;
+
+struct follow_digest
 {
-    BCRYPT_HASH_HANDLE hash[2];
+    struct follower *owner;
+    enum digest_kind kind;
+    PTP_WORK work;
+    HRESULT hr;
+    ULONGLONG hashed;       /* bytes that went into value */
+    BYTE value[32];
 };
 
-static void hashes_close(struct hashes *h)
+struct follower
 {
-    int i;
+    HANDLE file;
+    SRWLOCK lock;           /* guards what follows */
+    CONDITION_VARIABLE changed;
+    ULONGLONG end;          /* the file's first end bytes stay as they are, in this generation */
+    LONG generation;        /* bumped when the file is emptied */
+    ULONGLONG wanted;       /* where end wakes a digest waiting for a chunk */
+    BOOL finished;          /* nothing more will be written */
+    BOOL cancelled;
+    unsigned int count;
+    struct follow_digest digests[2];
+};
 
-    for (i = 0; i < 2; i++)
-        if (h->hash[i]) BCryptDestroyHash(h->hash[i]);
+/* Waits for bytes to hash; FALSE when there will be none (finished or cancelled). */
+static BOOL follower_next(struct follower *f, LONG generation, ULONGLONG pos, ULONGLONG *end, LONG *current,
+                          BOOL *cancelled)
+{
+    BOOL more;
+
+    AcquireSRWLockExclusive(&f->lock);
+    /* a whole chunk at a time while the file grows: fewer wake-ups on two cores */
+    while (!f->cancelled && !f->finished && f->generation == generation && pos + FOLLOW_CHUNK > f->end)
+    {
+        f->wanted = min(f->wanted, pos + FOLLOW_CHUNK);
+        SleepConditionVariableSRW(&f->changed, &f->lock, INFINITE, 0);
+    }
+    *end = f->end;
+    *current = f->generation;
+    *cancelled = f->cancelled;
+    more = !f->cancelled && (f->generation != generation || pos < f->end);
+    ReleaseSRWLockExclusive(&f->lock);
+    return more;
 }
 
-static HRESULT hashes_open(struct hashes *h, BOOL sha256)
+static LONG follower_generation(struct follower *f)
 {
-    NTSTATUS status = 0;
-    int i;
+    LONG generation;
 
-    memset(h, 0, sizeof(*h));
-    for (i = 0; i < (sha256 ? 2 : 1) && !status; i++) status = digest_begin(i, &h->hash[i]);
-    if (status) hashes_close(h);
-    return nt_error(status);
+    AcquireSRWLockShared(&f->lock);
+    generation = f->generation;
+    ReleaseSRWLockShared(&f->lock);
+    return generation;
 }
 
-/* Both digests in one pass over the file. */
-static HRESULT hash_file(HANDLE file, BOOL want_sha256, BYTE sha1[20], BYTE sha256[32])
+static BOOL follower_is_finished(struct follower *f)
 {
-    struct hashes h;
+    BOOL finished;
+
+    AcquireSRWLockShared(&f->lock);
+    finished = f->finished;
+    ReleaseSRWLockShared(&f->lock);
+    return finished;
+}
+
+static HRESULT read_at(HANDLE file, ULONGLONG pos, BYTE *buffer, DWORD size, DWORD *read)
+{
+    OVERLAPPED at = { 0 };
+
+    at.Offset = (DWORD)pos;
+    at.OffsetHigh = (DWORD)(pos >> 32);
+    if (ReadFile(file, buffer, size, read, &at)) return S_OK;
+    if (GetLastError() == ERROR_HANDLE_EOF)
+    {
+        *read = 0;
+        return S_OK;
+    }
+    return file_error();
+}
+
+static HRESULT follow(struct follow_digest *d, BYTE *buffer)
+{
+    struct follower *f = d->owner;
+    BCRYPT_HASH_HANDLE hash = NULL;
+    LONG generation = -1, current;
+    ULONGLONG pos = 0, end;
+    BOOL cancelled = FALSE;
     NTSTATUS status = 0;
-    HRESULT hr;
-    BYTE *buffer;
+    HRESULT hr = S_OK;
     DWORD read;
 
-    if (!(buffer = malloc(HASH_CHUNK))) return E_OUTOFMEMORY;
-    if (FAILED(hr = hashes_open(&h, want_sha256)))
+    while (follower_next(f, generation, pos, &end, &current, &cancelled))
     {
-        free(buffer);
-        return hr;
-    }
-    for (;;)
-    {
-        if (!ReadFile(file, buffer, HASH_CHUNK, &read, NULL))
+        if (current != generation)
         {
-            hr = file_error();
+            if (hash) BCryptDestroyHash(hash);
+            if ((status = digest_begin(d->kind, &hash))) break;
+            generation = current;
+            pos = 0;
+            continue;
+        }
+        if (FAILED(hr = read_at(f->file, pos, buffer, (DWORD)min(end - pos, FOLLOW_CHUNK), &read))) break;
+        /* the part was emptied while this was read: these bytes may be the new body's */
+        if (follower_generation(f) != generation) continue;
+        /* nothing where bytes were said to be: the part was emptied and is told so in a
+         * moment, or, once all is written, it is shorter than it was said to be */
+        if (!read && follower_is_finished(f))
+        {
+            hr = HRESULT_FROM_WIN32(ERROR_HANDLE_EOF);
             break;
         }
-        if (!read) break;
-        if ((status = BCryptHashData(h.hash[0], buffer, read, 0))) break;
-        if (want_sha256 && (status = BCryptHashData(h.hash[1], buffer, read, 0))) break;
+        if (!read) Sleep(1);
+        else if ((status = BCryptHashData(hash, buffer, read, 0))) break;
+        pos += read;
     }
-    if (SUCCEEDED(hr) && !status) status = BCryptFinishHash(h.hash[0], sha1, 20, 0);
-    if (SUCCEEDED(hr) && !status && want_sha256) status = BCryptFinishHash(h.hash[1], sha256, 32, 0);
-    if (SUCCEEDED(hr)) hr = nt_error(status);
-    hashes_close(&h);
+    if (cancelled && SUCCEEDED(hr) && !status) hr = E_ABORT;
+    if (SUCCEEDED(hr) && !status && !hash) status = digest_begin(d->kind, &hash);   /* an empty file */
+    if (SUCCEEDED(hr) && !status) status = BCryptFinishHash(hash, d->value, d->kind == DIGEST_SHA1 ? 20 : 32, 0);
+    if (hash) BCryptDestroyHash(hash);
+    d->hashed = pos;
+    return SUCCEEDED(hr) ? nt_error(status) : hr;
+}
+
+static void CALLBACK follow_work(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
+{
+    struct follow_digest *d = context;
+    BYTE *buffer;
+
+    (void)instance; (void)work;
+    if (!(buffer = malloc(FOLLOW_CHUNK))) d->hr = E_OUTOFMEMORY;
+    else d->hr = follow(d, buffer);
     free(buffer);
-    return hr;
+}
+
+static void follower_cancel(struct follower *f)
+{
+    AcquireSRWLockExclusive(&f->lock);
+    f->cancelled = TRUE;
+    ReleaseSRWLockExclusive(&f->lock);
+    WakeAllConditionVariable(&f->changed);
+}
+
+/* Waits for the digests and frees their work items. */
+static void follower_join(struct follower *f)
+{
+    unsigned int i;
+
+    for (i = 0; i < f->count; i++)
+    {
+        WaitForThreadpoolWorkCallbacks(f->digests[i].work, FALSE);
+        CloseThreadpoolWork(f->digests[i].work);
+    }
+    f->count = 0;
+}
+
+/* The part's writer: see transport_options.part_written. */
+static void follower_written(void *context, ULONGLONG end, BOOL restarted)
+{
+    struct follower *f = context;
+
+    BOOL wake;
+
+    AcquireSRWLockExclusive(&f->lock);
+    if (restarted)
+    {
+        f->generation++;
+        f->end = end;
+    }
+    else if (end > f->end) f->end = end;
+    if ((wake = restarted || f->end >= f->wanted)) f->wanted = ~(ULONGLONG)0;
+    ReleaseSRWLockExclusive(&f->lock);
+    if (wake) WakeAllConditionVariable(&f->changed);
+}
+
+/* Starts the digests the catalog file has over file, which holds end bytes
+ * that stay (finished: all it will hold). */
+static HRESULT follower_start(struct follower *f, HANDLE file, const struct catalog_file *catalog, ULONGLONG end,
+                              BOOL finished)
+{
+    unsigned int i;
+
+    memset(f, 0, sizeof(*f));
+    f->file = file;
+    InitializeSRWLock(&f->lock);
+    InitializeConditionVariable(&f->changed);
+    f->end = end;
+    f->wanted = ~(ULONGLONG)0;
+    f->finished = finished;
+    for (i = 0; i < (catalog->has_sha256 ? 2u : 1u); i++)
+    {
+        struct follow_digest *d = &f->digests[i];
+
+        d->owner = f;
+        d->kind = i ? DIGEST_SHA256 : DIGEST_SHA1;
+        if (!(d->work = CreateThreadpoolWork(follow_work, d, NULL)))
+        {
+            HRESULT hr = file_error();
+
+            follower_cancel(f);
+            follower_join(f);
+            return hr;
+        }
+        f->count++;
+        SubmitThreadpoolWork(d->work);
+    }
+    return S_OK;
+}
+
+/* Once all is written: S_OK when the file holds size bytes, the catalog's
+ * size, and the digests over exactly those match; WU_E_DM_INCORRECTFILEHASH
+ * when they do not; another error when the digests could not be made. */
+static HRESULT follower_finish(struct follower *f, const struct catalog_file *catalog, ULONGLONG size)
+{
+    BOOL sha256 = catalog->has_sha256;
+    unsigned int i;
+
+    AcquireSRWLockExclusive(&f->lock);
+    f->finished = TRUE;
+    ReleaseSRWLockExclusive(&f->lock);
+    WakeAllConditionVariable(&f->changed);
+    follower_join(f);
+    for (i = 0; i < (sha256 ? 2u : 1u); i++)
+    {
+        if (FAILED(f->digests[i].hr)) return f->digests[i].hr;
+        if (f->digests[i].hashed != size) return HRESULT_FROM_WIN32(ERROR_HANDLE_EOF);
+    }
+    if (size != catalog->size || memcmp(f->digests[0].value, catalog->sha1, 20)
+        || (sha256 && memcmp(f->digests[1].value, catalog->sha256, 32)))
+        return WU_E_DM_INCORRECTFILEHASH;
+    return S_OK;
 }
 
 HRESULT download_verify(const WCHAR *path, const struct catalog_file *file)
 {
-    BYTE sha1[20], sha256[32];
+    struct follower follower;
     LARGE_INTEGER size;
     HANDLE handle;
     HRESULT hr;
 
     if (file->no_digest && !catalog_allows_no_digest()) return WU_E_METADATA_NO_VERIFICATION_DATA;
 
+    /* shared for reading only: nothing writes the file while it is checked */
     handle = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
     if (handle == INVALID_HANDLE_VALUE) return file_error();
     if (!GetFileSizeEx(handle, &size)) hr = file_error();
     else if ((ULONGLONG)size.QuadPart != file->size) hr = WU_E_DM_INCORRECTFILEHASH;
     else if (file->no_digest) hr = S_OK;    /* allowed by the policy: the size is all there is */
-    else if (SUCCEEDED(hr = hash_file(handle, file->has_sha256, sha1, sha256)))
-    {
-        if (memcmp(sha1, file->sha1, sizeof(sha1)) || (file->has_sha256 && memcmp(sha256, file->sha256, sizeof(sha256))))
-            hr = WU_E_DM_INCORRECTFILEHASH;
-    }
+    else if (SUCCEEDED(hr = follower_start(&follower, handle, file, size.QuadPart, TRUE)))
+        hr = follower_finish(&follower, file, size.QuadPart);
     CloseHandle(handle);
     return hr;
 }
@@ -279,6 +466,66 @@ static void discard_part(const WCHAR *part, const WCHAR *validator)
     DeleteFileW(validator);
 }
 
+static HRESULT fetch_part(const struct catalog_file *file, const WCHAR *part, const WCHAR *validator,
+                          const struct transport_options *options)
+{
+    HRESULT hr = transport_fetch_resumable(file->uri, part, validator, file->size, options, NULL);
+
+    /* past the catalog's size: the wrong content */
+    return hr == HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE) ? WU_E_DM_INCORRECTFILEHASH : hr;
+}
+
+/* A failed fetch's part stays to be continued, but an empty one is nothing to
+ * continue: it goes, as if never made (a refused URL), unless an aborted
+ * fetch's thread may still hold it open (deleting it would leave it pending
+ * deletion, refusing the next attempt). */
+static void drop_if_empty(HANDLE handle, const WCHAR *part, HRESULT hr)
+{
+    LARGE_INTEGER size;
+    BOOL empty = GetFileSizeEx(handle, &size) && !size.QuadPart;
+
+    CloseHandle(handle);
+    if (empty && hr != E_ABORT) DeleteFileW(part);
+}
+
+/* Fetches into the part while its digests follow it (fetched, then checked
+ * whole, when they cannot). */
+static HRESULT fetch_checked(const struct catalog_file *file, const WCHAR *part, const WCHAR *validator,
+                             struct transport_options *options)
+{
+    struct follower follower;
+    LARGE_INTEGER size;
+    HANDLE handle = INVALID_HANDLE_VALUE;
+    HRESULT hr;
+
+    /* the fetch writes through handles of its own, which this one lets it open */
+    if (!file->no_digest)
+        handle = CreateFileW(part, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                             OPEN_ALWAYS, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (handle == INVALID_HANDLE_VALUE || FAILED(follower_start(&follower, handle, file, 0, FALSE)))
+    {
+        if (handle != INVALID_HANDLE_VALUE) CloseHandle(handle);
+        hr = fetch_part(file, part, validator, options);
+        return SUCCEEDED(hr) ? download_verify(part, file) : hr;
+    }
+    options->part_written = follower_written;
+    options->part_context = &follower;
+    if (FAILED(hr = fetch_part(file, part, validator, options)))
+    {
+        follower_cancel(&follower);
+        follower_join(&follower);
+        drop_if_empty(handle, part, hr);
+        return hr;
+    }
+    /* the fetch is over and wrote its last: the digests take in what the part holds */
+    if (!GetFileSizeEx(handle, &size)) size.QuadPart = -1;
+    hr = follower_finish(&follower, file, size.QuadPart);
+    CloseHandle(handle);
+    if (size.QuadPart >= 0 && (ULONGLONG)size.QuadPart != file->size) return WU_E_DM_INCORRECTFILEHASH;
+    if (hr == S_OK || hr == WU_E_DM_INCORRECTFILEHASH) return hr;
+    return download_verify(part, file);
+}
+
 /* An http(s) file: fetched into its part (continuing one left by an earlier
  * attempt, in this process or another), checked, renamed into the cache. */
 static HRESULT fetch_in(const GUID *update, const struct catalog_file *file, BOOL force,
@@ -298,9 +545,7 @@ static HRESULT fetch_in(const GUID *update, const struct catalog_file *file, BOO
         if (options) mine = *options;
         mine.validator = NULL;
         mine.max_bytes = file->size ? file->size : 1;   /* a longer body cannot be the right one */
-        hr = transport_fetch_resumable(file->uri, part, validator, file->size, &mine, NULL);
-        if (hr == HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE)) hr = WU_E_DM_INCORRECTFILEHASH;
-        if (SUCCEEDED(hr)) hr = download_verify(part, file);
+        hr = fetch_checked(file, part, validator, &mine);
     }
     if (SUCCEEDED(hr) && !MoveFileExW(part, final, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
         hr = file_error();

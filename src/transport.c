@@ -932,6 +932,13 @@ static HRESULT guarded(struct resumable *r)
     return E_ABORT;
 }
 
+/* Under the lock, while not cancelled: the part holds done bytes that stay. */
+static void set_done(struct resumable *r, ULONGLONG done, BOOL restarted)
+{
+    r->done = done;
+    if (r->options.part_written) r->options.part_written(r->options.part_context, done, restarted);
+}
+
 static HRESULT truncate_part(struct resumable *r, HANDLE file)
 {
     LARGE_INTEGER zero = { 0 };
@@ -940,7 +947,8 @@ static HRESULT truncate_part(struct resumable *r, HANDLE file)
     EnterCriticalSection(&r->lock);
     if (FAILED(hr = guarded(r))) return hr;
     if (!SetFilePointerEx(file, zero, NULL, FILE_BEGIN) || !SetEndOfFile(file)) hr = last_file_error();
-    r->done = 0;
+    /* even a failed truncation may have changed the part: its reader starts over */
+    set_done(r, 0, TRUE);
     LeaveCriticalSection(&r->lock);
     return hr;
 }
@@ -972,7 +980,7 @@ static HRESULT receive_part(struct resumable *r, struct fetch *fetch, HANDLE fil
             if (max && have + got > max) hr = HRESULT_FROM_WIN32(ERROR_FILE_TOO_LARGE);
             else if (SUCCEEDED(hr = write_all(file, buffer, read)))
             {
-                r->done = have + got;
+                set_done(r, have + got, FALSE);
                 r->total = total;
             }
             LeaveCriticalSection(&r->lock);
@@ -1033,7 +1041,7 @@ static HRESULT fetch_attempt(struct resumable *r, HINTERNET session, BOOL *whole
         fetch.if_range = if_range_of(&validator);
     }
     EnterCriticalSection(&r->lock);
-    r->done = fetch.range_start;
+    if (!r->cancelled) set_done(r, fetch.range_start, FALSE);
     LeaveCriticalSection(&r->lock);
 
     if (SUCCEEDED(hr = request_following(&fetch, r->partial, &status)))

@@ -57,6 +57,14 @@ struct transport_options
      * so far (a resumed part included) and its size (0 when not known) */
     void (*progress)(void *context, ULONGLONG done, ULONGLONG total);
     void *progress_context;
+    /* transport_fetch_resumable only: called on the fetch's own thread as the
+     * part changes, never once the call has returned: the part's first end
+     * bytes are written and stay as they are until a call with restarted TRUE
+     * says the part was emptied (end 0) to be written again from the start.
+     * Lets a reader follow the part while it grows.  Called with the fetch's
+     * lock held: it must be quick and must not call into the transport. */
+    void (*part_written)(void *context, ULONGLONG end, BOOL restarted);
+    void *part_context;
 };
 
 /* What a resumable fetch did: body bytes that came over the network (in

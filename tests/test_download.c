@@ -678,6 +678,157 @@ static void resume_after_the_process_is_killed(void **state)
     free(content);
 }
 
+/* Large enough for the digests to follow the part over several of their chunks. */
+#define LARGE_SIZE ((3u << 20) + 12345)
+
+/* A part left by an earlier attempt: the first size bytes of content, with
+ * the byte at flip changed when flip < size. */
+static void leave_part(const WCHAR *id, const WCHAR *name, const char *content, size_t size, size_t flip)
+{
+    WCHAR folder[MAX_PATH], part[MAX_PATH];
+    char *prefix = malloc(size + 1);
+
+    assert_non_null(prefix);
+    memcpy(prefix, content, size);
+    prefix[size] = 0;
+    if (flip < size) prefix[flip] ^= 0x20;
+    partial_folder(id, folder);
+    assert_int_equal(ERROR_SUCCESS, SHCreateDirectoryExW(NULL, folder, NULL));
+    part_file(id, name, part);
+    write_file(part, prefix);
+    assert_int_equal(size, size_of(part));
+    free(prefix);
+}
+
+/* One file served at path (name, under its fault prefixes), downloaded once. */
+static HRESULT download_large(struct test_package *package, const WCHAR *path, const char *content, BOOL sha256,
+                              const char *sha256_of)
+{
+    IUpdateDownloadResult *update = NULL;
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+    LONG hr = E_FAIL;
+    WCHAR url[512];
+
+    http_url(url, path);
+    package->files[0] = (struct test_file){ .name = L"large.bin", .uri = url, .content = content, .sha256 = sha256,
+                                            .sha256_of = sha256_of };
+    updates = search(package, 1);
+    result = download(updates, FALSE);
+    assert_hr(S_OK, IDownloadResult_GetUpdateResult(result, 0, &update));
+    assert_hr(S_OK, IUpdateDownloadResult_get_HResult(update, &hr));
+    IUpdateDownloadResult_Release(update);
+    IDownloadResult_Release(result);
+    IUpdateCollection_Release(updates);
+    return hr;
+}
+
+static void a_resumed_part_is_checked_from_its_start(void **state)
+{
+    static const size_t have = (3u << 19) + 7;
+    struct test_package package = { 0 };
+    WCHAR name[64], path[MAX_PATH], folder[MAX_PATH];
+    char *content = big_content(LARGE_SIZE), *log, expect[64];
+    unsigned int count;
+
+    (void)state;
+    new_id(&package, L"Resumed part");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-resumed.bin", package.id);
+    serve(name, content);
+    leave_part(package.id, L"large.bin", content, have, have);
+    assert_hr(S_OK, download_large(&package, name, content, TRUE, NULL));
+    cache_file(package.id, L"large.bin", path);
+    assert_file(path, content);
+    /* one request, for the rest only: the part's prefix was hashed, not fetched again */
+    log = log_lines_for(name, &count);
+    assert_int_equal(1, count);
+    snprintf(expect, sizeof(expect), "\"Range\": \"bytes=%u-\"", (unsigned int)have);
+    assert_non_null(strstr(log, expect));
+    free(log);
+    partial_folder(package.id, folder);
+    assert_int_equal(0, file_count(folder));
+    free(content);
+}
+
+static void a_wrong_byte_in_a_resumed_part_fails(void **state)
+{
+    static const size_t have = (3u << 19) + 7;
+    struct test_package package = { 0 };
+    WCHAR name[64], folder[MAX_PATH];
+    char *content = big_content(LARGE_SIZE);
+
+    (void)state;
+    new_id(&package, L"Wrong part");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-wrongpart.bin", package.id);
+    serve(name, content);
+    /* the rest comes right from the server: only the prefix can be wrong */
+    leave_part(package.id, L"large.bin", content, have, have / 2);
+    assert_hr(WU_E_DM_INCORRECTFILEHASH, download_large(&package, name, content, TRUE, NULL));
+    assert_int_equal(1, requests_for(name));
+    cache_folder(package.id, folder);
+    assert_int_equal(0, file_count(folder));
+    partial_folder(package.id, folder);
+    assert_int_equal(0, file_count(folder));
+    free(content);
+}
+
+static void a_part_emptied_by_a_200_is_checked_anew(void **state)
+{
+    struct test_package package = { 0 };
+    WCHAR name[64], path[MAX_PATH], folder[MAX_PATH];
+    char *content = big_content(LARGE_SIZE), *garbage = big_content(2u << 20), *log;
+    unsigned int count;
+
+    (void)state;
+    new_id(&package, L"Emptied part");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-emptied.bin", package.id);
+    serve(name, content);
+    /* a prefix of other bytes: hashed while the request goes out, then dropped */
+    memset(garbage, 'Z', 2u << 20);
+    leave_part(package.id, L"large.bin", garbage, 2u << 20, (size_t)-1);
+    swprintf(path, MAX_PATH, L"no-range/%ls", name);
+    assert_hr(S_OK, download_large(&package, path, content, TRUE, NULL));
+    log = log_lines_for(path, &count);
+    assert_int_equal(1, count);
+    assert_non_null(strstr(log, "\"Range\": \"bytes=2097152-\""));
+    assert_non_null(strstr(log, "\"status\": 200"));
+    free(log);
+    cache_file(package.id, L"large.bin", path);
+    assert_file(path, content);
+    partial_folder(package.id, folder);
+    assert_int_equal(0, file_count(folder));
+    free(garbage);
+    free(content);
+}
+
+static void a_wrong_byte_in_a_large_body_fails(void **state)
+{
+    struct test_package package = { 0 };
+    WCHAR name[64], path[MAX_PATH], folder[MAX_PATH];
+    char *content = big_content(LARGE_SIZE), *other = big_content(LARGE_SIZE);
+
+    (void)state;
+    new_id(&package, L"Wrong large");
+    swprintf(name, ARRAYSIZE(name), L"dl-%.8ls-wronglarge.bin", package.id);
+    serve(name, content);
+    swprintf(path, MAX_PATH, L"wrong-bytes/%u/%ls", LARGE_SIZE / 2, name);
+    assert_hr(WU_E_DM_INCORRECTFILEHASH, download_large(&package, path, content, TRUE, NULL));
+    assert_hr(WU_E_DM_INCORRECTFILEHASH, download_large(&package, path, content, FALSE, NULL));
+    /* the right bytes, and a SHA-1 that fits them: the SHA-256 alone says no */
+    other[LARGE_SIZE / 2] ^= 0x20;
+    assert_hr(WU_E_DM_INCORRECTFILEHASH, download_large(&package, name, content, TRUE, other));
+    cache_folder(package.id, folder);
+    assert_int_equal(0, file_count(folder));
+    partial_folder(package.id, folder);
+    assert_int_equal(0, file_count(folder));
+    /* and the right digests: the same file downloads */
+    assert_hr(S_OK, download_large(&package, name, content, TRUE, NULL));
+    cache_file(package.id, L"large.bin", path);
+    assert_file(path, content);
+    free(other);
+    free(content);
+}
+
 static IDownloadJob *begin(IUpdateCollection *updates, IUpdateDownloader **downloader)
 {
     IDownloadJob *job = NULL;
@@ -1105,6 +1256,10 @@ int main(int argc, char **argv)
         LEAK_CHECKED(resume_after_a_drop),
         LEAK_CHECKED(wrong_bytes_over_http),
         LEAK_CHECKED(resume_after_the_process_is_killed),
+        LEAK_CHECKED(a_resumed_part_is_checked_from_its_start),
+        LEAK_CHECKED(a_wrong_byte_in_a_resumed_part_fails),
+        LEAK_CHECKED(a_part_emptied_by_a_200_is_checked_anew),
+        LEAK_CHECKED(a_wrong_byte_in_a_large_body_fails),
         LEAK_CHECKED(two_jobs_on_one_update),
         LEAK_CHECKED(abort_while_the_server_stalls),
         LEAK_CHECKED(the_session_proxy_is_used),

@@ -822,6 +822,91 @@ static void progress_per_read(void **state)
     free(data);
 }
 
+struct written_log
+{
+    unsigned int calls, restarts;
+    ULONGLONG first, last;
+    BOOL backwards;             /* an end below the last, with no restart */
+    DWORD thread;
+    BOOL caller_thread;
+    volatile LONG *abort;       /* raised from progress once the part has bytes */
+};
+
+static void log_written(void *context, ULONGLONG end, BOOL restarted)
+{
+    struct written_log *log = context;
+
+    if (GetCurrentThreadId() == log->thread) log->caller_thread = TRUE;
+    if (!log->calls++) log->first = end;
+    if (restarted)
+    {
+        log->restarts++;
+        if (end) log->backwards = TRUE;
+    }
+    else if (end < log->last) log->backwards = TRUE;
+    log->last = end;
+}
+
+static void abort_once_written(void *context, ULONGLONG done, ULONGLONG total)
+{
+    struct written_log *log = context;
+
+    (void)total;
+    if (done) *log->abort = 1;
+}
+
+static void part_written_reports(void **state)
+{
+    static const DWORD size = 200000;
+    struct written_log log = { .thread = GetCurrentThreadId() };
+    struct transport_options options = { .part_written = log_written, .part_context = &log };
+    BYTE *data = serve_pattern(L"written.bin", size);
+    WCHAR part[MAX_PATH], validator[MAX_PATH];
+    volatile LONG abort = 0;
+    unsigned int calls;
+
+    (void)state;
+    clear_temp_folder();
+    part_paths(part, validator, L"written");
+    /* a part continued: its length first, then more, to the whole */
+    write_file(part, data, 50000);
+    assert_hr(S_OK, fetch_part(L"drop-at/60000/written.bin", L"written", size, &options, NULL));
+    assert_file_is(part, data, size);
+    assert_true(log.calls >= 3);
+    assert_int_equal(50000, log.first);
+    assert_int_equal(size, log.last);
+    assert_int_equal(0, log.restarts);
+    assert_false(log.backwards);
+    assert_false(log.caller_thread);
+
+    /* a server that ignores Range: the part's 7 bytes, then emptied, then the whole */
+    memset(&log, 0, sizeof(log));
+    log.thread = GetCurrentThreadId();
+    write_file(part, "garbage", 7);
+    assert_hr(S_OK, fetch_part(L"no-range/written.bin", L"written", size, &options, NULL));
+    assert_file_is(part, data, size);
+    assert_int_equal(7, log.first);
+    assert_int_equal(1, log.restarts);
+    assert_int_equal(size, log.last);
+    assert_false(log.backwards);
+
+    /* aborted while bytes trickle in: no report once the call has returned,
+     * though the fetch's thread is still there while its read is under way */
+    memset(&log, 0, sizeof(log));
+    log.thread = GetCurrentThreadId();
+    log.abort = &abort;
+    DeleteFileW(part);
+    options.abort = &abort;
+    options.progress = abort_once_written;
+    options.progress_context = &log;
+    assert_hr(E_ABORT, fetch_part(L"trickle/10000/100/written.bin", L"written", size, &options, NULL));
+    calls = log.calls;
+    assert_true(calls >= 1);
+    Sleep(400);     /* four more pieces of the body would have come meanwhile */
+    assert_int_equal(calls, log.calls);
+    free(data);
+}
+
 struct stalled_abort
 {
     volatile LONG flag;
@@ -1136,6 +1221,7 @@ int main(void)
         cmocka_unit_test(lying_servers),
         cmocka_unit_test(retries),
         cmocka_unit_test(progress_per_read),
+        cmocka_unit_test(part_written_reports),
         cmocka_unit_test(abort_while_server_stalls),
         cmocka_unit_test(resumable_bad_arguments),
         cmocka_unit_test(catalog_over_http),
