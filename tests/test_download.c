@@ -1103,6 +1103,21 @@ static IUpdateVtbl foreign_vtbl =
 };
 static IUpdate foreign_update = { &foreign_vtbl };
 
+static void remove_client_files(const WCHAR *dir, const WCHAR *a, const WCHAR *b, const WCHAR *other,
+                                const WCHAR *wrong)
+{
+    WCHAR folder[MAX_PATH];
+
+    DeleteFileW(a);
+    DeleteFileW(b);
+    DeleteFileW(other);
+    RemoveDirectoryW(dir);
+    DeleteFileW(wrong);
+    wcscpy(folder, wrong);
+    *wcsrchr(folder, '\\') = 0;
+    RemoveDirectoryW(folder);
+}
+
 /* Files a client already has go into the cache, checked as a download is. */
 static void copy_to_cache_checks_what_it_takes(void **state)
 {
@@ -1123,14 +1138,16 @@ static void copy_to_cache_checks_what_it_takes(void **state)
     package.files[1] = (struct test_file){ .name = L"b.txt", .uri = L"http://127.0.0.1:1/unused/b.txt",
                                            .content = "second file" };
     swprintf(dir, MAX_PATH, L"%ls\\client-%ls", work, package.id);
-    assert_true(CreateDirectoryW(dir, NULL));
     swprintf(a, MAX_PATH, L"%ls\\a.txt", dir);
-    write_file(a, "first file");
     swprintf(b, MAX_PATH, L"%ls\\B.TXT", dir);       /* names match as Windows' do, ignoring case */
-    write_file(b, "second file");
     swprintf(other, MAX_PATH, L"%ls\\c.txt", dir);
+    swprintf(wrong, MAX_PATH, L"%ls\\wrong-%ls\\a.txt", work, package.id);
+    remove_client_files(dir, a, b, other, wrong);      /* package IDs repeat across runs */
+    assert_true(CreateDirectoryW(dir, NULL));
+    write_file(a, "first file");
+    write_file(b, "second file");
     write_file(other, "not the update's");
-    work_path(wrong, L"wrong-a");
+    *wcsrchr(wrong, '\\') = 0;
     assert_true(CreateDirectoryW(wrong, NULL));
     wcscat(wrong, L"\\a.txt");
     write_file(wrong, "first filE");
@@ -1180,6 +1197,7 @@ static void copy_to_cache_checks_what_it_takes(void **state)
     IUpdate2_Release(update);
     IUpdate_Release(first);
     IUpdateCollection_Release(updates);
+    remove_client_files(dir, a, b, other, wrong);
 }
 
 static void mixed_results_by_position(void **state)
