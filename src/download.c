@@ -600,6 +600,90 @@ static HRESULT put_in_place(const GUID *update, const struct catalog_file *file,
     return copy_in(file, folder, final);
 }
 
+/* Copies this process has verified are trusted again without being read
+ * while their size, creation and last-write times are what they were and the
+ * catalog describes them the same way: a client that downloads a cached
+ * update again (bench/jobs; Ansible's retries) need not hash it each time.
+ * A copy written less than 2 s before it was checked is not remembered, so a
+ * write within the same file-time tick (FAT keeps 2 s) cannot hide.  The
+ * installer checks the digests again right before it runs anything. */
+#define VERIFIED_SLOTS 64
+#define VERIFIED_AGE (2 * 10000000ull)      /* 2 s in file-time units */
+
+struct verified_copy
+{
+    WCHAR path[MAX_PATH];
+    struct catalog_file file;   /* name and uri not kept: the digests and size compared */
+    WIN32_FILE_ATTRIBUTE_DATA data;
+};
+
+static struct verified_copy verified[VERIFIED_SLOTS];
+static unsigned int verified_next;
+static SRWLOCK verified_lock = SRWLOCK_INIT;
+
+static BOOL same_description(const struct catalog_file *a, const struct catalog_file *b)
+{
+    return a->size == b->size && a->no_digest == b->no_digest && a->has_sha256 == b->has_sha256
+        && !memcmp(a->sha1, b->sha1, sizeof(a->sha1)) && !memcmp(a->sha256, b->sha256, sizeof(a->sha256));
+}
+
+static BOOL same_data(const WIN32_FILE_ATTRIBUTE_DATA *a, const WIN32_FILE_ATTRIBUTE_DATA *b)
+{
+    return a->nFileSizeLow == b->nFileSizeLow && a->nFileSizeHigh == b->nFileSizeHigh
+        && !CompareFileTime(&a->ftLastWriteTime, &b->ftLastWriteTime)
+        && !CompareFileTime(&a->ftCreationTime, &b->ftCreationTime);
+}
+
+static BOOL verified_before(const WCHAR *path, const struct catalog_file *file, const WIN32_FILE_ATTRIBUTE_DATA *data)
+{
+    BOOL found = FALSE;
+    unsigned int i;
+
+    AcquireSRWLockShared(&verified_lock);
+    for (i = 0; i < VERIFIED_SLOTS && !found; i++)
+        found = !wcsicmp(verified[i].path, path) && same_description(&verified[i].file, file)
+                && same_data(&verified[i].data, data);
+    ReleaseSRWLockShared(&verified_lock);
+    return found;
+}
+
+static void remember_verified(const WCHAR *path, const struct catalog_file *file, const WIN32_FILE_ATTRIBUTE_DATA *data)
+{
+    ULARGE_INTEGER now, written;
+    FILETIME ft;
+    unsigned int slot;
+
+    GetSystemTimeAsFileTime(&ft);
+    now.LowPart = ft.dwLowDateTime;
+    now.HighPart = ft.dwHighDateTime;
+    written.LowPart = data->ftLastWriteTime.dwLowDateTime;
+    written.HighPart = data->ftLastWriteTime.dwHighDateTime;
+    if (now.QuadPart < written.QuadPart + VERIFIED_AGE || wcslen(path) >= MAX_PATH) return;
+    AcquireSRWLockExclusive(&verified_lock);
+    for (slot = 0; slot < VERIFIED_SLOTS; slot++)
+        if (!wcsicmp(verified[slot].path, path)) break;
+    if (slot == VERIFIED_SLOTS) slot = verified_next++ % VERIFIED_SLOTS;
+    wcscpy(verified[slot].path, path);
+    verified[slot].file = *file;
+    verified[slot].file.name = verified[slot].file.uri = NULL;
+    verified[slot].data = *data;
+    ReleaseSRWLockExclusive(&verified_lock);
+}
+
+/* An intact copy at path, by an earlier check or a new one. */
+static BOOL cached_copy_ok(const WCHAR *path, const struct catalog_file *file)
+{
+    WIN32_FILE_ATTRIBUTE_DATA before, after;
+
+    if (!GetFileAttributesExW(path, GetFileExInfoStandard, &before)) return FALSE;
+    if (verified_before(path, file, &before)) return TRUE;
+    if (download_verify(path, file) != S_OK) return FALSE;
+    /* remembered only when nothing changed while it was read */
+    if (GetFileAttributesExW(path, GetFileExInfoStandard, &after) && same_data(&before, &after))
+        remember_verified(path, file, &before);
+    return TRUE;
+}
+
 HRESULT download_file(const GUID *update, const struct catalog_file *file, BOOL force,
                       const struct transport_options *options, BOOL *fetched, BOOL *removed)
 {
@@ -614,8 +698,7 @@ HRESULT download_file(const GUID *update, const struct catalog_file *file, BOOL 
     /* Folders are made only when something is to be fetched: a cached file needs none. */
     if (FAILED(hr = download_folder(update, FALSE, folder))) return hr;
     if (FAILED(hr = path_in(final, folder, file->name))) return hr;
-    if (!force && GetFileAttributesW(final) != INVALID_FILE_ATTRIBUTES && download_verify(final, file) == S_OK)
-        return S_OK;
+    if (!force && cached_copy_ok(final, file)) return S_OK;
 
     if (FAILED(hr = lock_update(update, options, &mutex))) return hr;
     hr = put_in_place(update, file, force, options, final, removed);

@@ -348,6 +348,76 @@ static void cached_content_is_not_fetched_again_unless_forced(void **state)
     IUpdateCollection_Release(updates);
 }
 
+/* Moves a file's times an hour back, as a copy cached long ago has them. */
+static void age_file(const WCHAR *path)
+{
+    HANDLE file = CreateFileW(path, FILE_WRITE_ATTRIBUTES, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    ULARGE_INTEGER t;
+    FILETIME ft;
+
+    assert_true(file != INVALID_HANDLE_VALUE);
+    GetSystemTimeAsFileTime(&ft);
+    t.LowPart = ft.dwLowDateTime;
+    t.HighPart = ft.dwHighDateTime;
+    t.QuadPart -= 3600ull * 10000000;
+    ft.dwLowDateTime = t.LowPart;
+    ft.dwHighDateTime = t.HighPart;
+    assert_true(SetFileTime(file, &ft, NULL, &ft));
+    CloseHandle(file);
+}
+
+/* A copy checked once is trusted while it is unchanged; once written to, it is checked again. */
+static void remembered_copies_are_checked_again_when_they_change(void **state)
+{
+    struct test_package package = { 0 };
+    WCHAR name[64], url[512], path[MAX_PATH];
+    IUpdateCollection *updates;
+    IDownloadResult *result;
+    int i;
+
+    (void)state;
+    new_id(&package, L"Remembered");
+    swprintf(name, ARRAYSIZE(name), L"rm-%.8ls-%u.bin", package.id, next_id);
+    serve(name, "remembered content");
+    http_url(url, name);
+    package.files[0] = (struct test_file){ .name = L"kept.bin", .uri = url, .content = "remembered content" };
+    updates = search(&package, 1);
+    cache_file(package.id, L"kept.bin", path);
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    age_file(path);
+    /* checked (and remembered: it is old enough), then trusted */
+    for (i = 0; i < 3; i++)
+    {
+        result = download(updates, FALSE);
+        assert_result(result, S_OK, orcSucceeded);
+        IDownloadResult_Release(result);
+    }
+    assert_int_equal(1, requests_for(name));
+
+    /* same size, other bytes, a new write time: not trusted */
+    write_file(path, "remembered contenT");
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    assert_int_equal(2, requests_for(name));
+    assert_file(path, "remembered content");
+    /* a replaced file (new creation time) the same */
+    age_file(path);
+    result = download(updates, FALSE);
+    IDownloadResult_Release(result);
+    assert_true(DeleteFileW(path));
+    write_file(path, "remembered contenT");
+    age_file(path);
+    result = download(updates, FALSE);
+    assert_result(result, S_OK, orcSucceeded);
+    IDownloadResult_Release(result);
+    assert_int_equal(3, requests_for(name));
+    assert_file(path, "remembered content");
+    IUpdateCollection_Release(updates);
+}
+
 static void wrong_content_fails_and_leaves_nothing(void **state)
 {
     struct test_package packages[3] = { 0 };
@@ -1267,6 +1337,7 @@ int main(int argc, char **argv)
         LEAK_CHECKED(downloader_properties),
         LEAK_CHECKED(file_sources_download_into_the_cache),
         LEAK_CHECKED(cached_content_is_not_fetched_again_unless_forced),
+        LEAK_CHECKED(remembered_copies_are_checked_again_when_they_change),
         LEAK_CHECKED(wrong_content_fails_and_leaves_nothing),
         LEAK_CHECKED(http_errors_are_per_update),
         LEAK_CHECKED(unsafe_file_names_are_refused),
