@@ -130,11 +130,25 @@ static HRESULT WINAPI update_session_CreateUpdateSearcher(IUpdateSession3 *iface
     return searcher_create(impl_from_IUpdateSession3(iface)->locale, &IID_IUpdateSearcher, (void **)out);
 }
 
+/* The name a client gave the session, for the downloaders and installers it
+ * makes: the SDK sample and PSWindowsUpdate name only the session, and
+ * their history entries carry that name.  NULL while the session has none. */
+static BSTR session_client_id(struct update_session *This)
+{
+    BSTR value = NULL;
+
+    AcquireSRWLockShared(&This->client_id.lock);
+    if (This->client_id.value) value = SysAllocString(This->client_id.value);
+    ReleaseSRWLockShared(&This->client_id.lock);
+    return value;
+}
+
 /* The downloader keeps the WebProxy object the session has now. */
 static HRESULT WINAPI update_session_CreateUpdateDownloader(IUpdateSession3 *iface, IUpdateDownloader **out)
 {
     struct update_session *This = impl_from_IUpdateSession3(iface);
     IWebProxy *proxy;
+    BSTR name;
     HRESULT hr;
 
     if (!out) return E_POINTER;
@@ -144,15 +158,39 @@ static HRESULT WINAPI update_session_CreateUpdateDownloader(IUpdateSession3 *ifa
     ReleaseSRWLockShared(&This->lock);
     hr = downloader_create_for_session(proxy, out);
     if (proxy) IWebProxy_Release(proxy);
+    if (SUCCEEDED(hr) && (name = session_client_id(This)))
+    {
+        hr = IUpdateDownloader_put_ClientApplicationID(*out, name);
+        SysFreeString(name);
+        if (FAILED(hr))
+        {
+            IUpdateDownloader_Release(*out);
+            *out = NULL;
+        }
+    }
     return hr;
 }
 
 static HRESULT WINAPI update_session_CreateUpdateInstaller(IUpdateSession3 *iface, IUpdateInstaller **out)
 {
-    (void)iface;
+    struct update_session *This = impl_from_IUpdateSession3(iface);
+    BSTR name;
+    HRESULT hr;
+
     if (!out) return E_POINTER;
     *out = NULL;
-    return installer_create(&IID_IUpdateInstaller, (void **)out);
+    hr = installer_create(&IID_IUpdateInstaller, (void **)out);
+    if (SUCCEEDED(hr) && (name = session_client_id(This)))
+    {
+        hr = IUpdateInstaller_put_ClientApplicationID(*out, name);
+        SysFreeString(name);
+        if (FAILED(hr))
+        {
+            IUpdateInstaller_Release(*out);
+            *out = NULL;
+        }
+    }
+    return hr;
 }
 
 static HRESULT WINAPI update_session_get_UserLocale(IUpdateSession3 *iface, LCID *out)

@@ -56,6 +56,41 @@ static void client_application_id_defaults_to_unknown(void **state)
     IUpdateSession_Release(session);
 }
 
+/* Downloaders and installers a session makes carry its name; their own name wins once set. */
+static void made_objects_take_the_session_name(void **state)
+{
+    IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
+    BSTR id = NULL, value = SysAllocString(L"Sample Script"), own = SysAllocString(L"own name");
+    IUpdateDownloader *downloader;
+    IUpdateInstaller *installer;
+
+    (void)state;
+    assert_hr(S_OK, IUpdateSession_CreateUpdateInstaller(session, &installer));
+    assert_hr(S_OK, IUpdateInstaller_get_ClientApplicationID(installer, &id));
+    assert_bstr(L"Unknown", id);
+    SysFreeString(id);
+    IUpdateInstaller_Release(installer);
+
+    assert_hr(S_OK, IUpdateSession_put_ClientApplicationID(session, value));
+    assert_hr(S_OK, IUpdateSession_CreateUpdateInstaller(session, &installer));
+    assert_hr(S_OK, IUpdateInstaller_get_ClientApplicationID(installer, &id));
+    assert_bstr(L"Sample Script", id);
+    SysFreeString(id);
+    assert_hr(S_OK, IUpdateInstaller_put_ClientApplicationID(installer, own));
+    assert_hr(S_OK, IUpdateInstaller_get_ClientApplicationID(installer, &id));
+    assert_bstr(L"own name", id);
+    SysFreeString(id);
+    assert_hr(S_OK, IUpdateSession_CreateUpdateDownloader(session, &downloader));
+    assert_hr(S_OK, IUpdateDownloader_get_ClientApplicationID(downloader, &id));
+    assert_bstr(L"Sample Script", id);
+    SysFreeString(id);
+    IUpdateDownloader_Release(downloader);
+    IUpdateInstaller_Release(installer);
+    SysFreeString(value);
+    SysFreeString(own);
+    IUpdateSession_Release(session);
+}
+
 static void session_is_not_read_only(void **state)
 {
     IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
@@ -321,6 +356,7 @@ int main(void)
     {
         LEAK_CHECKED(session_answers_its_interfaces),
         LEAK_CHECKED(client_application_id_defaults_to_unknown),
+        LEAK_CHECKED(made_objects_take_the_session_name),
         LEAK_CHECKED(session_is_not_read_only),
         LEAK_CHECKED(user_locale_defaults_and_validates),
         LEAK_CHECKED(session_proxy_defaults_to_system_settings),
