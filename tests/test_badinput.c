@@ -713,25 +713,52 @@ static IDispatch *ended(IDispatch *job)
     return job;
 }
 
-/* Entry files are named by a sequence number: the newest is the greatest name. */
-static void remove_newest_history_entry(void)
+static void history_folder(WCHAR *path)
 {
-    WCHAR folder[MAX_PATH], path[MAX_PATH], newest[MAX_PATH] = L"";
+    WCHAR base[MAX_PATH];
+
+    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, base));
+    swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\History", base);
+}
+
+/* Entry files are named by a growing sequence number: the newest is the greatest name. */
+static void history_mark(WCHAR *mark)
+{
+    WCHAR folder[MAX_PATH], pattern[MAX_PATH];
     WIN32_FIND_DATAW data;
     HANDLE find;
 
-    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, folder));
-    swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\History\\*.wuh", folder);
-    find = FindFirstFileW(path, &data);
-    assert_true(find != INVALID_HANDLE_VALUE);
-    do if (wcscmp(data.cFileName, newest) > 0) wcscpy(newest, data.cFileName);
+    mark[0] = 0;
+    history_folder(folder);
+    swprintf(pattern, MAX_PATH, L"%ls\\*.wuh", folder);
+    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return;
+    do if (wcscmp(data.cFileName, mark) > 0) wcscpy(mark, data.cFileName);
     while (FindNextFileW(find, &data));
     FindClose(find);
-    swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\History\\%ls", folder, newest);
-    assert_true(DeleteFileW(path));
 }
 
-/* Search and download jobs, their progress and results, and a history entry. */
+/* Removes the entries written since the mark. */
+static void history_trim(const WCHAR *mark)
+{
+    WCHAR folder[MAX_PATH], path[MAX_PATH];
+    WIN32_FIND_DATAW data;
+    HANDLE find;
+
+    history_folder(folder);
+    swprintf(path, MAX_PATH, L"%ls\\*.wuh", folder);
+    if ((find = FindFirstFileW(path, &data)) == INVALID_HANDLE_VALUE) return;
+    do
+    {
+        if (wcscmp(data.cFileName, mark) <= 0) continue;
+        swprintf(path, MAX_PATH, L"%ls\\%ls", folder, data.cFileName);
+        DeleteFileW(path);
+    } while (FindNextFileW(find, &data));
+    FindClose(find);
+}
+
+/* Search, download and installation jobs, their progress and results, a service
+ * registration and a history entry.  The installation cannot run anything: the
+ * tiny update's program is not among its files. */
 static void jobs_results_and_history(void **state)
 {
     IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
@@ -742,6 +769,13 @@ static void jobs_results_and_history(void **state)
     ISearchResult *result;
     ISearchJob *search_job;
     IDownloadJob *download_job;
+    IUpdateInstaller *installer;
+    IInstallationJob *install_job;
+    IInstallationResult *installed;
+    IUpdateServiceManager2 *manager;
+    IUpdateServiceRegistration *registration;
+    WCHAR mark[MAX_PATH];
+    BSTR service;
     struct history_entry entry = { .operation = 1, .result_code = 2, .title = L"Tiny",
                                    .update_id = { 0x0badc0de, 0, 0x4000, { 0x80 } } };
     BSTR criteria = SysAllocString(L"IsInstalled=0");
@@ -750,6 +784,7 @@ static void jobs_results_and_history(void **state)
 
     (void)state;
     start_clean();
+    history_mark(mark);
     V_VT(&none) = VT_EMPTY;
     searcher = tiny_searcher();
     assert_hr(S_OK, IUpdateSearcher_BeginSearch(searcher, criteria, NULL, none, &search_job));
@@ -767,10 +802,26 @@ static void jobs_results_and_history(void **state)
     walk((IDispatch *)download_job);
     walk((IDispatch *)downloaded);
 
+    assert_hr(S_OK, IUpdateSession_CreateUpdateInstaller(session, &installer));
+    assert_hr(S_OK, IUpdateInstaller_put_Updates(installer, updates));
+    assert_hr(S_OK, IUpdateInstaller_BeginInstall(installer, NULL, NULL, none, &install_job));
+    ended((IDispatch *)install_job);
+    assert_hr(S_OK, IUpdateInstaller_EndInstall(installer, install_job, &installed));
+    walk((IDispatch *)install_job);
+    walk((IDispatch *)installed);
+    IUpdateInstaller_Release(installer);
+
+    manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager2);
+    assert_hr(S_OK, IUpdateSearcher_get_ServiceID(searcher, &service));
+    assert_hr(S_OK, IUpdateServiceManager2_QueryServiceRegistration(manager, service, &registration));
+    walk((IDispatch *)registration);
+    IUpdateServiceManager2_Release(manager);
+    SysFreeString(service);
+
     assert_hr(S_OK, history_append(&entry));
     assert_hr(S_OK, IUpdateSearcher_QueryHistory(searcher, 0, 1, (IUpdateHistoryEntryCollection **)&history));
     walk(history);
-    remove_newest_history_entry();
+    history_trim(mark);
 
     IUpdateCollection_Release(updates);
     IUpdateDownloader_Release(downloader);
