@@ -351,8 +351,7 @@ static void walk_invoke(IDispatch *obj, const struct member *m)
     {
         HRESULT hr = call_invoke(obj, m, required - 1, args, "one argument too few", CHECK_CALLER, S_OK);
 
-        /* a property put without its value: its named argument is missing */
-        if (hr != DISP_E_BADPARAMCOUNT && hr != DISP_E_PARAMNOTOPTIONAL && hr != DISP_E_PARAMNOTFOUND)
+        if (hr != DISP_E_BADPARAMCOUNT && hr != DISP_E_PARAMNOTOPTIONAL)
             report(m->iface, m->name, "one argument too few", hr, 0);
     }
     for (i = 0; i < callable; i++)
@@ -364,6 +363,20 @@ static void walk_invoke(IDispatch *obj, const struct member *m)
             call_invoke(obj, m, callable, args, how, CHECK_DOCUMENTED, S_OK);
             VariantInit(&args[i]);
         }
+    }
+    if (callable)
+    {
+        DISPPARAMS broken = { NULL, NULL, callable, 0 };
+        VARIANT result;
+        HRESULT hr;
+
+        /* a count with no arguments behind it */
+        VariantInit(&result);
+        hr = IDispatch_Invoke(obj, m->func->memid, &IID_NULL, 0, dispatch_flags(m->func->invkind), &broken,
+                              &result, NULL, NULL);
+        dispatch_calls++;
+        if (hr != E_INVALIDARG) report(m->iface, m->name, "arguments missing from DISPPARAMS", hr, 0);
+        VariantClear(&result);
     }
     /* Harmless members are also called with empty arguments: that reaches the objects they return. */
     if (!m->harmful && !callable) call_invoke(obj, m, 0, args, "no arguments", CHECK_DOCUMENTED, S_OK);
