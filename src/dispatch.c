@@ -40,13 +40,48 @@ HRESULT dispatch_load_typelib(ITypeLib **out)
     return S_OK;
 }
 
-static SHORT callable_args(const FUNCDESC *func)
+static SHORT callable_args(const FUNCDESC *func, BOOL required)
 {
+    USHORT skip = PARAMFLAG_FRETVAL | PARAMFLAG_FLCID | (required ? PARAMFLAG_FOPT | PARAMFLAG_FHASDEFAULT : 0);
     SHORT i, count = 0;
 
     for (i = 0; i < func->cParams; i++)
-        if (!(func->lprgelemdescParam[i].paramdesc.wParamFlags & (PARAMFLAG_FRETVAL | PARAMFLAG_FLCID))) count++;
+        if (!(func->lprgelemdescParam[i].paramdesc.wParamFlags & skip)) count++;
     return count;
+}
+
+static BOOL is_object_type(ITypeInfo *typeinfo, const TYPEDESC *desc)
+{
+    ITypeInfo *ref;
+    TYPEATTR *attr;
+    BOOL object = FALSE;
+
+    if (desc->vt == VT_UNKNOWN || desc->vt == VT_DISPATCH) return TRUE;
+    if (desc->vt != VT_PTR || desc->lptdesc->vt != VT_USERDEFINED) return FALSE;
+    if (FAILED(ITypeInfo_GetRefTypeInfo(typeinfo, desc->lptdesc->hreftype, &ref))) return FALSE;
+    if (SUCCEEDED(ITypeInfo_GetTypeAttr(ref, &attr)))
+    {
+        object = attr->typekind == TKIND_INTERFACE || attr->typekind == TKIND_DISPATCH;
+        ITypeInfo_ReleaseTypeAttr(ref, attr);
+    }
+    ITypeInfo_Release(ref);
+    return object;
+}
+
+static UINT object_args(ITypeInfo *typeinfo, const FUNCDESC *func)
+{
+    UINT mask = 0, position = 0;
+    SHORT i;
+
+    for (i = 0; i < func->cParams && position < 32; i++)
+    {
+        const ELEMDESC *elem = &func->lprgelemdescParam[i];
+
+        if (elem->paramdesc.wParamFlags & (PARAMFLAG_FRETVAL | PARAMFLAG_FLCID)) continue;
+        if (is_object_type(typeinfo, &elem->tdesc)) mask |= 1u << position;
+        position++;
+    }
+    return mask;
 }
 
 static HRESULT add_members(struct dispatch_type *type, ITypeInfo *typeinfo, const TYPEATTR *attr)
@@ -66,7 +101,9 @@ static HRESULT add_members(struct dispatch_type *type, ITypeInfo *typeinfo, cons
         member->id = func->memid;
         member->invkind = func->invkind;
         member->restricted = !!(func->wFuncFlags & FUNCFLAG_FRESTRICTED);
-        member->max_args = callable_args(func);
+        member->max_args = callable_args(func, FALSE);
+        member->min_args = callable_args(func, TRUE);
+        member->object_args = object_args(typeinfo, func);
         type->member_count++;
         ITypeInfo_ReleaseFuncDesc(typeinfo, func);
     }
@@ -202,13 +239,13 @@ static BOOL has_form(const struct dispatch_type *type, DISPID member, WORD invki
 /* Whether the member may be invoked with flags and argc arguments: restricted
  * members are vtable-only; a known member without the asked form (a method
  * read as a property) is DISP_E_MEMBERNOTFOUND, as Windows answers, where
- * Wine's ITypeInfo::Invoke says S_FALSE; surplus arguments are
- * DISP_E_BADPARAMCOUNT.  Members this table does not know are left to
+ * Wine's ITypeInfo::Invoke says S_FALSE; surplus or missing arguments are
+ * DISP_E_BADPARAMCOUNT (Wine's answer to a missing one varies).  Members this table does not know are left to
  * ITypeInfo::Invoke to refuse.  flags 0 asks about the name only. */
 static HRESULT check_call(const struct dispatch_type *type, DISPID member, WORD flags, UINT argc)
 {
     BOOL known = FALSE;
-    SHORT most = -1;
+    SHORT most = -1, least = SHRT_MAX;
     UINT i;
 
     for (i = 0; i < type->member_count; i++)
@@ -218,10 +255,52 @@ static HRESULT check_call(const struct dispatch_type *type, DISPID member, WORD 
         if (m->id != member) continue;
         if (m->restricted) return DISP_E_MEMBERNOTFOUND;
         known = TRUE;
-        if (m->invkind & flags) most = max(most, m->max_args);
+        if (m->invkind & flags)
+        {
+            most = max(most, m->max_args);
+            least = min(least, m->min_args);
+        }
     }
     if (known && flags && most < 0) return DISP_E_MEMBERNOTFOUND;
-    return most >= 0 && argc > (UINT)most ? DISP_E_BADPARAMCOUNT : S_OK;
+    if (most < 0) return S_OK;
+    return argc > (UINT)most || argc < (UINT)least ? DISP_E_BADPARAMCOUNT : S_OK;
+}
+
+static BOOL is_object(const VARIANT *arg)
+{
+    if (V_VT(arg) == (VT_BYREF | VT_VARIANT) && V_VARIANTREF(arg)) arg = V_VARIANTREF(arg);
+    switch (V_VT(arg))
+    {
+    case VT_DISPATCH: case VT_UNKNOWN: case VT_BYREF | VT_DISPATCH: case VT_BYREF | VT_UNKNOWN: return TRUE;
+    default: return FALSE;
+    }
+}
+
+/* Wine's ITypeInfo::Invoke keeps a reference to each object argument it has
+ * converted when a later argument fails to convert; an object parameter
+ * given something else is refused here, before any is converted. */
+static HRESULT check_object_args(const struct dispatch_type *type, DISPID member, WORD flags,
+                                 const DISPPARAMS *params, UINT *arg_err)
+{
+    UINT i, j, position;
+
+    for (i = 0; i < type->member_count; i++)
+    {
+        const struct dispatch_member *m = &type->members[i];
+
+        if (m->id != member || !(m->invkind & flags) || !m->object_args) continue;
+        for (j = 0; j < params->cArgs; j++)
+        {
+            /* a put's value comes first, named DISPID_PROPERTYPUT; the rest last first */
+            if (j < params->cNamedArgs) position = m->max_args - 1;
+            else position = params->cArgs - 1 - j;
+            if (position >= 32 || !(m->object_args & (1u << position)) || is_object(&params->rgvarg[j])) continue;
+            if (arg_err) *arg_err = j;
+            return DISP_E_TYPEMISMATCH;
+        }
+        break;
+    }
+    return S_OK;
 }
 
 HRESULT dispatch_get_ids(struct dispatch_type *type, LPOLESTR *names, UINT count, DISPID *ids)
@@ -272,8 +351,13 @@ HRESULT dispatch_invoke(struct dispatch_type *type, void *iface, DISPID member, 
     if ((flags & DISPATCH_PROPERTYPUTREF) && !has_form(type, member, DISPATCH_PROPERTYPUTREF))
         flags = (flags & ~DISPATCH_PROPERTYPUTREF) | DISPATCH_PROPERTYPUT;
     if (FAILED(hr = check_call(type, member, flags, params->cArgs))) return hr;
+    if (params->cArgs && !params->rgvarg) return E_INVALIDARG;
+    if (FAILED(hr = check_object_args(type, member, flags, params, arg_err))) return hr;
 
     hr = ITypeInfo_Invoke(typeinfo, iface, member, flags, params, result, excep, arg_err);
+    /* Members fail through DISP_E_EXCEPTION; a bare E_NOINTERFACE is Wine
+     * refusing an object argument of the wrong kind, a type mismatch to callers. */
+    if (hr == E_NOINTERFACE) hr = DISP_E_TYPEMISMATCH;
     if (hr == DISP_E_EXCEPTION && excep) strip_exception_text(excep);
     /* A failed call returns no value: Wine leaves the unset out-parameter's type there. */
     if (FAILED(hr) && result) VariantClear(result);

@@ -39,6 +39,8 @@ struct dispatch_member
     WORD invkind;
     BOOL restricted;        /* reachable through the vtable only */
     SHORT max_args;         /* arguments a caller may pass (retval excluded) */
+    SHORT min_args;         /* arguments a caller must pass */
+    UINT object_args;       /* bit n: argument n (reading order) is an object */
 };
 
 #define DISPATCH_TYPE(guid) { .iid = &(guid) }
