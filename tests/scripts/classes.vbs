@@ -71,8 +71,11 @@ Sub Main()
     On Error GoTo 0
     Check proxy.Address = "proxy.example:8080", "a refused address changes nothing"
 
-    Check session.CreateUpdateInstaller().ClientApplicationID = "Unknown", "a new installer's ClientApplicationID"
-    Check session.CreateUpdateDownloader().ClientApplicationID = "Unknown", "a new downloader's ClientApplicationID"
+    ' made by the session: they carry its name (docs/behaviour.md, UpdateSession); made alone: Unknown
+    Check session.CreateUpdateInstaller().ClientApplicationID = "classes.vbs", "a session's installer's ClientApplicationID"
+    Check session.CreateUpdateDownloader().ClientApplicationID = "classes.vbs", "a session's downloader's ClientApplicationID"
+    Check CreateObject("Microsoft.Update.Installer").ClientApplicationID = "Unknown", "a new installer's ClientApplicationID"
+    Check CreateObject("Microsoft.Update.Downloader").ClientApplicationID = "Unknown", "a new downloader's ClientApplicationID"
 
     Set au = CreateObject("Microsoft.Update.AutoUpdate")
     Check au.ServiceEnabled = True, "the Automatic Updates service is enabled"
