@@ -1,0 +1,845 @@
+/*
+ * OpenWUA tests: the patterns of real clients of the WUA API, end to end, each
+ * case named after the client whose calls it reproduces (see
+ * /work/shared/real-clients.md and docs/real-clients-coverage.md).
+ *
+ * The updates come from catalogs written into the work folder, their files
+ * from plain paths, so every download is real but quick.  Update IDs are new in
+ * every case: update state lives for the whole process.
+ *
+ * "test_clients --fresh-prefix" is the C client tests/test_fresh_prefix.sh runs
+ * in a freshly made prefix.
+ *
+ * Copyright 2026 the OpenWUA authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "download_fixture.h"
+
+/* --- helpers --- */
+
+static void wait_unloadable(void)
+{
+    HRESULT (WINAPI *can_unload)(void) = (void *)GetProcAddress(wuapi_module(), "DllCanUnloadNow");
+    int i;
+
+    /* the job's worker lets go of its last references just after it signals */
+    for (i = 0; i < 1000 && can_unload() != S_OK; i++) Sleep(10);
+}
+
+/* Updates with one small file each, taken from a plain path. */
+static void make_packages(struct test_package *packages, unsigned int count, const WCHAR *title)
+{
+    WCHAR path[MAX_PATH], name[64];
+    unsigned int i;
+
+    memset(packages, 0, count * sizeof(*packages));
+    for (i = 0; i < count; i++)
+    {
+        new_id(&packages[i], title);
+        swprintf(name, ARRAYSIZE(name), L"client-%ls.txt", packages[i].id);
+        work_path(path, name);
+        write_file(path, "content of a client test update");
+        packages[i].files[0] = (struct test_file){ wcsdup(name), wcsdup(path), "content of a client test update", FALSE, NULL };
+    }
+}
+
+static void free_packages(struct test_package *packages, unsigned int count)
+{
+    unsigned int i;
+
+    for (i = 0; i < count; i++)
+    {
+        free((void *)packages[i].files[0].name);
+        free((void *)packages[i].files[0].uri);
+    }
+}
+
+/* Registers the catalog as a scan package service and returns a searcher set to it. */
+static IUpdateSearcher *searcher_for(const struct test_package *packages, unsigned int count, IUpdateSession *session)
+{
+    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
+    IUpdateService *service = NULL;
+    IUpdateSearcher *searcher = NULL;
+    WCHAR path[MAX_PATH];
+    BSTR name = SysAllocString(L"OpenWUA client tests"), location, id = NULL;
+
+    swprintf(path, MAX_PATH, L"%ls\\catalog-%ls.xml", work, packages[0].id);
+    write_catalog(path, packages, count);
+    location = SysAllocString(path);
+    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
+    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
+    assert_hr(S_OK, IUpdateSession_CreateUpdateSearcher(session, &searcher));
+    assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
+    assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
+    IUpdateService_Release(service);
+    IUpdateServiceManager_Release(manager);
+    SysFreeString(name);
+    SysFreeString(location);
+    SysFreeString(id);
+    return searcher;
+}
+
+/* How many updates a search found; no asserts: it runs on other threads too. */
+static LONG count_of(ISearchResult *result)
+{
+    IUpdateCollection *updates = NULL;
+    LONG count = -1;
+
+    if (SUCCEEDED(ISearchResult_get_Updates(result, &updates)))
+    {
+        IUpdateCollection_get_Count(updates, &count);
+        IUpdateCollection_Release(updates);
+    }
+    return count;
+}
+
+static LONG disp_long(IDispatch *disp, const WCHAR *name)
+{
+    VARIANT v;
+
+    assert_hr(S_OK, get_property(disp, name, &v));
+    assert_int_equal(VT_I4, V_VT(&v));
+    return V_I4(&v);
+}
+
+static IDispatch *disp_object(IDispatch *disp, const WCHAR *name, UINT argc, const VARIANT *args)
+{
+    VARIANT v;
+
+    assert_hr(S_OK, invoke(disp, name, DISPATCH_METHOD | DISPATCH_PROPERTYGET, &v, NULL, argc, args));
+    assert_int_equal(VT_DISPATCH, V_VT(&v));
+    assert_non_null(V_DISPATCH(&v));
+    return V_DISPATCH(&v);
+}
+
+static void disp_call(IDispatch *disp, const WCHAR *name, UINT argc, const VARIANT *args)
+{
+    VARIANT v;
+
+    assert_hr(S_OK, invoke(disp, name, DISPATCH_METHOD, &v, NULL, argc, args));
+    VariantClear(&v);
+}
+
+/* Waits for the event, letting calls into this apartment in (an STA has to). */
+static BOOL wait_pumping(HANDLE event)
+{
+    DWORD start = GetTickCount();
+    MSG msg;
+
+    while (GetTickCount() - start < 60000)
+    {
+        DWORD ret = MsgWaitForMultipleObjects(1, &event, FALSE, 100, QS_ALLINPUT);
+
+        if (ret == WAIT_OBJECT_0) return TRUE;
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
+    }
+    return FALSE;
+}
+
+/* --- a typed callback: only IUnknown and the one callback interface, the way
+ * .NET (Ansible, KPBSD) and C++ clients implement them.  All five callback
+ * interfaces have the same shape: Invoke(job, args) at slot 3. --- */
+
+struct callback;
+typedef void (*callback_handler)(struct callback *cb, IUnknown *job, IUnknown *args);
+
+struct callback_vtbl
+{
+    HRESULT (WINAPI *QueryInterface)(IUnknown *iface, REFIID riid, void **obj);
+    ULONG (WINAPI *AddRef)(IUnknown *iface);
+    ULONG (WINAPI *Release)(IUnknown *iface);
+    HRESULT (WINAPI *Invoke)(IUnknown *iface, IUnknown *job, IUnknown *args);
+};
+
+struct callback
+{
+    IUnknown IUnknown_iface;
+    const IID *iid;
+    LONG refs;
+    LONG calls;
+    DWORD thread;
+    HANDLE event;               /* set after every call */
+    callback_handler handler;
+    void *context;
+    HRESULT hr;                 /* what the handler saw go wrong, or S_OK */
+    LONG value;                 /* what the handler found */
+};
+
+static struct callback *impl_from_IUnknown(IUnknown *iface)
+{
+    return CONTAINING_RECORD(iface, struct callback, IUnknown_iface);
+}
+
+static HRESULT WINAPI callback_QueryInterface(IUnknown *iface, REFIID riid, void **obj)
+{
+    struct callback *This = impl_from_IUnknown(iface);
+
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, This->iid))
+    {
+        *obj = iface;
+        IUnknown_AddRef(iface);
+        return S_OK;
+    }
+    *obj = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG WINAPI callback_AddRef(IUnknown *iface)
+{
+    return InterlockedIncrement(&impl_from_IUnknown(iface)->refs);
+}
+
+static ULONG WINAPI callback_Release(IUnknown *iface)
+{
+    return InterlockedDecrement(&impl_from_IUnknown(iface)->refs);
+}
+
+static HRESULT WINAPI callback_Invoke(IUnknown *iface, IUnknown *job, IUnknown *args)
+{
+    struct callback *This = impl_from_IUnknown(iface);
+
+    This->thread = GetCurrentThreadId();
+    if (This->handler) This->handler(This, job, args);
+    InterlockedIncrement(&This->calls);
+    SetEvent(This->event);
+    return S_OK;
+}
+
+static const struct callback_vtbl callback_vtbl =
+{
+    callback_QueryInterface,
+    callback_AddRef,
+    callback_Release,
+    callback_Invoke,
+};
+
+static void callback_init(struct callback *cb, const IID *iid, callback_handler handler, void *context)
+{
+    memset(cb, 0, sizeof(*cb));
+    cb->IUnknown_iface.lpVtbl = (const IUnknownVtbl *)&callback_vtbl;
+    cb->iid = iid;
+    cb->refs = 1;
+    cb->event = CreateEventW(NULL, FALSE, FALSE, NULL);
+    cb->handler = handler;
+    cb->context = context;
+}
+
+static void callback_done(struct callback *cb)
+{
+    assert_int_equal(1, cb->refs);
+    CloseHandle(cb->event);
+}
+
+/* --- Ansible win_updates: C# callback classes handed to BeginDownload through
+ * IDispatch late binding with the state "Download"; EndDownload is called
+ * inside the completed callback; the progress callback reads AsyncState and
+ * GetUpdateResult(CurrentUpdateIndex). --- */
+
+struct ansible_run
+{
+    IDispatch *downloader;
+    LONG state_wrong;           /* progress calls whose AsyncState was not "Download" */
+    LONG progress_result_failed;
+    HRESULT end_hr;
+    LONG end_code, end_hresult;
+};
+
+static void ansible_progress(struct callback *cb, IUnknown *job, IUnknown *args)
+{
+    struct ansible_run *run = cb->context;
+    IDispatch *job_disp, *args_disp, *progress, *update_result;
+    VARIANT state, index;
+
+    IUnknown_QueryInterface(job, &IID_IDispatch, (void **)&job_disp);
+    IUnknown_QueryInterface(args, &IID_IDispatch, (void **)&args_disp);
+    if (FAILED(get_property(job_disp, L"AsyncState", &state)) || V_VT(&state) != VT_BSTR
+        || wcscmp(V_BSTR(&state), L"Download"))
+        InterlockedIncrement(&run->state_wrong);
+    VariantClear(&state);
+    progress = disp_object(args_disp, L"Progress", 0, NULL);
+    index = var_i4(disp_long(progress, L"CurrentUpdateIndex"));
+    if (FAILED(invoke(progress, L"GetUpdateResult", DISPATCH_METHOD, &state, NULL, 1, &index)))
+        InterlockedIncrement(&run->progress_result_failed);
+    else
+    {
+        update_result = V_DISPATCH(&state);
+        disp_long(update_result, L"ResultCode");
+        IDispatch_Release(update_result);
+    }
+    IDispatch_Release(progress);
+    IDispatch_Release(args_disp);
+    IDispatch_Release(job_disp);
+}
+
+static void ansible_completed(struct callback *cb, IUnknown *job, IUnknown *args)
+{
+    struct ansible_run *run = cb->context;
+    VARIANT arg, result;
+    IDispatch *job_disp;
+
+    (void)args;
+    IUnknown_QueryInterface(job, &IID_IDispatch, (void **)&job_disp);
+    arg = var_disp(job_disp);
+    run->end_hr = invoke(run->downloader, L"EndDownload", DISPATCH_METHOD, &result, NULL, 1, &arg);
+    if (SUCCEEDED(run->end_hr))
+    {
+        run->end_code = disp_long(V_DISPATCH(&result), L"ResultCode");
+        run->end_hresult = disp_long(V_DISPATCH(&result), L"HResult");
+        VariantClear(&result);
+    }
+    IDispatch_Release(job_disp);
+}
+
+static void ansible_typed_callbacks_late_bound_end_inside_completed(void **state)
+{
+    struct test_package packages[2];
+    IUpdateCollection *updates;
+    IDispatch *session = create(&CLSID_UpdateSession, &IID_IDispatch), *downloader;
+    struct ansible_run run = { 0 };
+    struct callback progress, completed;
+    VARIANT args[3], job;
+    LONG i;
+
+    (void)state;
+    make_packages(packages, 2, L"Ansible download");
+    updates = search(packages, 2);
+    downloader = disp_object(session, L"CreateUpdateDownloader", 0, NULL);
+    args[0] = var_disp((IDispatch *)updates);
+    assert_hr(S_OK, put_property(downloader, L"Updates", &args[0]));
+    run.downloader = downloader;
+    run.end_hr = E_UNEXPECTED;
+    callback_init(&progress, &IID_IDownloadProgressChangedCallback, ansible_progress, &run);
+    callback_init(&completed, &IID_IDownloadCompletedCallback, ansible_completed, &run);
+
+    V_VT(&args[0]) = VT_UNKNOWN;
+    V_UNKNOWN(&args[0]) = &progress.IUnknown_iface;
+    V_VT(&args[1]) = VT_UNKNOWN;
+    V_UNKNOWN(&args[1]) = &completed.IUnknown_iface;
+    args[2] = var_bstr(L"Download");
+    assert_hr(S_OK, invoke(downloader, L"BeginDownload", DISPATCH_METHOD, &job, NULL, 3, args));
+    VariantClear(&args[2]);
+    assert_int_equal(VT_DISPATCH, V_VT(&job));
+    /* Ansible waits in slices; one long slice is enough here */
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(completed.event, 60000));
+
+    assert_int_equal(1, completed.calls);
+    assert_int_not_equal(GetCurrentThreadId(), completed.thread);
+    assert_true(progress.calls >= 1);
+    assert_int_equal(0, run.state_wrong);
+    assert_int_equal(0, run.progress_result_failed);
+    assert_hr(S_OK, run.end_hr);
+    assert_int_equal(orcSucceeded, run.end_code);
+    assert_int_equal(S_OK, run.end_hresult);
+    /* the updates the search returned see the download */
+    for (i = 0; i < 2; i++)
+    {
+        IUpdate *update = item(updates, i);
+
+        assert_true(is_downloaded(update));
+        IUpdate_Release(update);
+    }
+    VariantClear(&job);
+    IDispatch_Release(downloader);
+    IDispatch_Release(session);
+    IUpdateCollection_Release(updates);
+    wait_unloadable();
+    callback_done(&progress);
+    callback_done(&completed);
+    free_packages(packages, 2);
+}
+
+/* --- Ansible (SystemInfo.RebootRequired, and CreateUpdateInstaller().IsBusy before
+ * 2021) and Puppet (CreateUpdateDownloader()): a first cheap call that throws
+ * means "not allowed here" to them.  Locally none may fail, in either apartment. --- */
+
+static void probe_calls(void)
+{
+    IDispatch *info = create(&CLSID_SystemInformation, &IID_IDispatch);
+    IDispatch *session = create(&CLSID_UpdateSession, &IID_IDispatch), *installer, *downloader;
+    VARIANT v;
+
+    assert_hr(S_OK, get_property(info, L"RebootRequired", &v));
+    assert_int_equal(VT_BOOL, V_VT(&v));
+    installer = disp_object(session, L"CreateUpdateInstaller", 0, NULL);
+    assert_hr(S_OK, get_property(installer, L"IsBusy", &v));
+    assert_int_equal(VT_BOOL, V_VT(&v));
+    assert_int_equal(VARIANT_FALSE, V_BOOL(&v));
+    downloader = disp_object(session, L"CreateUpdateDownloader", 0, NULL);
+    IDispatch_Release(downloader);
+    IDispatch_Release(installer);
+    IDispatch_Release(session);
+    IDispatch_Release(info);
+}
+
+static DWORD WINAPI probe_thread(void *arg)
+{
+    (void)arg;
+    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
+    probe_calls();
+    CoUninitialize();
+    return 0;
+}
+
+static void ansible_puppet_probe_calls_never_throw(void **state)
+{
+    HANDLE thread;
+
+    (void)state;
+    probe_calls();
+    thread = CreateThread(NULL, 0, probe_thread, NULL, 0, NULL);
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(thread, 60000));
+    CloseHandle(thread);
+}
+
+/* --- Chef wsus-client (Ruby WIN32OLE, an STA): worker.Updates = new UpdateColl,
+ * worker.Updates.Add for each update, BeginDownload(worker, worker, nil) with
+ * the downloader itself as both callbacks, polling GetProgress without pumping
+ * messages, CleanUp before EndDownload, success only as HResult 0 and
+ * ResultCode 2. --- */
+
+struct chef_run
+{
+    struct test_package packages[3];
+    IUpdateCollection *updates;
+    LONG polls;
+    BOOL percent_went_back;
+    LONG last_percent;
+    LONG end_code, end_hresult;
+};
+
+static void chef_flow(struct chef_run *run)
+{
+    IDispatch *session = create(&CLSID_UpdateSession, &IID_IDispatch), *worker, *coll, *live, *job, *progress, *result;
+    VARIANT arg, args[3], v;
+    LONG i, percent, count;
+    BOOL done = FALSE;
+
+    worker = disp_object(session, L"CreateUpdateDownloader", 0, NULL);
+    coll = create(&CLSID_UpdateCollection, &IID_IDispatch);
+    arg = var_disp(coll);
+    assert_hr(S_OK, put_property(worker, L"Updates", &arg));   /* a put with VT_DISPATCH, no PUTREF */
+    IDispatch_Release(coll);
+    for (i = 0; i < 3; i++)
+    {
+        IUpdate *update = item(run->updates, i);
+
+        live = disp_object(worker, L"Updates", 0, NULL);
+        arg = var_disp((IDispatch *)update);
+        disp_call(live, L"Add", 1, &arg);
+        IDispatch_Release(live);
+        IUpdate_Release(update);
+    }
+    live = disp_object(worker, L"Updates", 0, NULL);
+    assert_int_equal(3, disp_long(live, L"Count"));
+    IDispatch_Release(live);
+
+    args[0] = var_disp(worker);
+    args[1] = var_disp(worker);
+    V_VT(&args[2]) = VT_ERROR;      /* WIN32OLE passes nil as an omitted argument */
+    V_ERROR(&args[2]) = DISP_E_PARAMNOTFOUND;
+    job = disp_object(worker, L"BeginDownload", 3, args);
+    run->last_percent = -1;
+    while (!done && run->polls < 6000)
+    {
+        progress = disp_object(job, L"GetProgress", 0, NULL);
+        percent = disp_long(progress, L"PercentComplete");
+        if (percent < run->last_percent) run->percent_went_back = TRUE;
+        run->last_percent = percent;
+        for (i = 0; i < 3; i++)
+        {
+            arg = var_i4(i);
+            result = disp_object(progress, L"GetUpdateResult", 1, &arg);
+            count = disp_long(result, L"ResultCode");
+            if (count >= orcSucceededWithErrors) done = TRUE;   /* Chef stops on 3, 4 or 5 too */
+            IDispatch_Release(result);
+        }
+        IDispatch_Release(progress);
+        assert_hr(S_OK, get_property(job, L"IsCompleted", &v));
+        assert_int_equal(VT_BOOL, V_VT(&v));
+        if (V_BOOL(&v)) done = TRUE;
+        run->polls++;
+        if (!done) Sleep(10);
+    }
+    disp_call(job, L"CleanUp", 0, NULL);
+    arg = var_disp(job);
+    result = disp_object(worker, L"EndDownload", 1, &arg);
+    run->end_code = disp_long(result, L"ResultCode");
+    run->end_hresult = disp_long(result, L"HResult");
+    IDispatch_Release(result);
+    IDispatch_Release(job);
+    IDispatch_Release(worker);
+    IDispatch_Release(session);
+}
+
+static DWORD WINAPI chef_thread(void *arg)
+{
+    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
+    chef_flow(arg);
+    CoUninitialize();
+    return 0;
+}
+
+static void chef_downloader_is_its_own_callback_polled_cleanup_before_end(void **state)
+{
+    struct chef_run run = { 0 };
+    HANDLE thread;
+    LONG i;
+
+    (void)state;
+    make_packages(run.packages, 3, L"Chef download");
+    run.updates = search(run.packages, 3);
+    thread = CreateThread(NULL, 0, chef_thread, &run, 0, NULL);
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(thread, 120000));
+    CloseHandle(thread);
+
+    assert_true(run.polls < 6000);
+    assert_false(run.percent_went_back);
+    assert_int_equal(100, run.last_percent);
+    assert_int_equal(S_OK, run.end_hresult);
+    assert_int_equal(orcSucceeded, run.end_code);
+    for (i = 0; i < 3; i++)
+    {
+        IUpdate *update = item(run.updates, i);
+
+        assert_true(is_downloaded(update));
+        IUpdate_Release(update);
+    }
+    IUpdateCollection_Release(run.updates);
+    wait_unloadable();
+    free_packages(run.packages, 3);
+}
+
+/* --- KPBSD / PSSharp (.NET, early bound): BeginSearch with the searcher itself as
+ * the state, which the callback gets back as the same object; End* and CleanUp
+ * on a thread-pool thread, not the callback's; BeginDownload with a NULL
+ * progress callback through the vtable. --- */
+
+struct pool_end
+{
+    IUnknown *owner;            /* the searcher or the downloader */
+    BOOL is_download;
+    IUnknown *job;
+    DWORD thread;
+    HRESULT end_hr, cleanup_hr;
+    LONG found;                 /* updates found, or the download's ResultCode */
+    HANDLE done;
+};
+
+static void CALLBACK pool_end_work(PTP_CALLBACK_INSTANCE instance, void *context)
+{
+    struct pool_end *end = context;
+
+    (void)instance;
+    end->thread = GetCurrentThreadId();
+    if (end->is_download)
+    {
+        IDownloadResult *result = NULL;
+        OperationResultCode code = 99;
+
+        end->end_hr = IUpdateDownloader_EndDownload((IUpdateDownloader *)end->owner, (IDownloadJob *)end->job, &result);
+        if (result)
+        {
+            IDownloadResult_get_ResultCode(result, &code);
+            end->found = code;
+            IDownloadResult_Release(result);
+        }
+        end->cleanup_hr = IDownloadJob_CleanUp((IDownloadJob *)end->job);
+    }
+    else
+    {
+        ISearchResult *result = NULL;
+
+        end->end_hr = IUpdateSearcher_EndSearch((IUpdateSearcher *)end->owner, (ISearchJob *)end->job, &result);
+        if (result)
+        {
+            end->found = count_of(result);
+            ISearchResult_Release(result);
+        }
+        end->cleanup_hr = ISearchJob_CleanUp((ISearchJob *)end->job);
+    }
+    IUnknown_Release(end->job);
+    SetEvent(end->done);
+}
+
+/* The completed callback: checks AsyncState is the owner, then hands End* to the pool. */
+static void kpbsd_completed(struct callback *cb, IUnknown *job, IUnknown *args)
+{
+    struct pool_end *end = cb->context;
+    IUnknown *state_unk = NULL;
+    VARIANT state;
+    HRESULT hr;
+
+    (void)args;
+    VariantInit(&state);
+    hr = end->is_download ? IDownloadJob_get_AsyncState((IDownloadJob *)job, &state)
+                          : ISearchJob_get_AsyncState((ISearchJob *)job, &state);
+    if (SUCCEEDED(hr) && V_VT(&state) == VT_DISPATCH && V_DISPATCH(&state))
+        IDispatch_QueryInterface(V_DISPATCH(&state), &IID_IUnknown, (void **)&state_unk);
+    cb->hr = state_unk == end->owner ? S_OK : E_FAIL;
+    if (state_unk) IUnknown_Release(state_unk);
+    VariantClear(&state);
+    IUnknown_AddRef(job);
+    end->job = job;
+    if (!TrySubmitThreadpoolCallback(pool_end_work, end, NULL)) cb->hr = E_OUTOFMEMORY;
+}
+
+static void kpbsd_state_is_the_owner_end_on_a_thread_pool_thread_null_progress(void **state)
+{
+    IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
+    struct test_package packages[2];
+    struct pool_end end = { 0 };
+    struct callback completed;
+    IUpdateSearcher *searcher;
+    IUpdateDownloader *downloader;
+    IUpdateCollection *updates;
+    ISearchJob *search_job = NULL;
+    IDownloadJob *download_job = NULL;
+    BSTR criteria = SysAllocString(L"IsInstalled=0");
+    VARIANT owner;
+
+    (void)state;
+    make_packages(packages, 2, L"KPBSD");
+    searcher = searcher_for(packages, 2, session);
+    end.done = CreateEventW(NULL, FALSE, FALSE, NULL);
+
+    IUpdateSearcher_QueryInterface(searcher, &IID_IUnknown, (void **)&end.owner);
+    IUnknown_Release(end.owner);
+    callback_init(&completed, &IID_ISearchCompletedCallback, kpbsd_completed, &end);
+    V_VT(&owner) = VT_DISPATCH;
+    V_DISPATCH(&owner) = (IDispatch *)searcher;
+    assert_hr(S_OK, IUpdateSearcher_BeginSearch(searcher, criteria, &completed.IUnknown_iface, owner, &search_job));
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(end.done, 60000));
+    assert_hr(S_OK, completed.hr);
+    assert_int_equal(1, completed.calls);
+    assert_hr(S_OK, end.end_hr);
+    assert_hr(S_OK, end.cleanup_hr);
+    assert_int_equal(2, end.found);
+    assert_int_not_equal(GetCurrentThreadId(), end.thread);
+    ISearchJob_Release(search_job);
+    callback_done(&completed);
+
+    updates = search(packages, 2);
+    assert_hr(S_OK, IUpdateSession_CreateUpdateDownloader(session, &downloader));
+    assert_hr(S_OK, IUpdateDownloader_put_Updates(downloader, updates));
+    IUpdateDownloader_QueryInterface(downloader, &IID_IUnknown, (void **)&end.owner);
+    IUnknown_Release(end.owner);
+    end.is_download = TRUE;
+    end.end_hr = end.cleanup_hr = E_UNEXPECTED;
+    callback_init(&completed, &IID_IDownloadCompletedCallback, kpbsd_completed, &end);
+    V_DISPATCH(&owner) = (IDispatch *)downloader;
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(downloader, NULL, &completed.IUnknown_iface, owner, &download_job));
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(end.done, 60000));
+    assert_hr(S_OK, completed.hr);
+    assert_int_equal(1, completed.calls);
+    assert_hr(S_OK, end.end_hr);
+    assert_hr(S_OK, end.cleanup_hr);
+    assert_int_equal(orcSucceeded, end.found);
+    assert_int_not_equal(GetCurrentThreadId(), end.thread);
+    IDownloadJob_Release(download_job);
+
+    IUpdateDownloader_Release(downloader);
+    IUpdateCollection_Release(updates);
+    IUpdateSearcher_Release(searcher);
+    IUpdateSession_Release(session);
+    SysFreeString(criteria);
+    CloseHandle(end.done);
+    wait_unloadable();
+    callback_done(&completed);
+    free_packages(packages, 2);
+}
+
+/* --- Cross-apartment (PowerShell 5.1 and pywin32 STAs handing objects to worker
+ * threads): a searcher made in an STA is used from an MTA thread and from a
+ * second STA through the type library marshaller, with callbacks. --- */
+
+struct owner_sta
+{
+    struct test_package *packages;
+    IStream *to_mta, *to_sta;
+    IUpdateSearcher *original;      /* compared, never called, outside the owner */
+    DWORD thread;
+    HANDLE ready;
+};
+
+static DWORD WINAPI owner_thread(void *arg)
+{
+    struct owner_sta *owner = arg;
+    IUpdateSession *session;
+    MSG msg;
+
+    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
+    owner->thread = GetCurrentThreadId();
+    PeekMessageW(&msg, NULL, 0, 0, PM_NOREMOVE);    /* a queue before anyone posts to it */
+    session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
+    owner->original = searcher_for(owner->packages, 2, session);
+    IUpdateSession_Release(session);
+    CoMarshalInterThreadInterfaceInStream(&IID_IUpdateSearcher, (IUnknown *)owner->original, &owner->to_mta);
+    CoMarshalInterThreadInterfaceInStream(&IID_IUpdateSearcher, (IUnknown *)owner->original, &owner->to_sta);
+    SetEvent(owner->ready);
+    while (GetMessageW(&msg, NULL, 0, 0) > 0) DispatchMessageW(&msg);
+    IUpdateSearcher_Release(owner->original);
+    CoUninitialize();
+    return 0;
+}
+
+struct apartment_use
+{
+    struct owner_sta *owner;
+    IStream *stream;
+    BOOL sta;
+    BOOL proxied;
+    HRESULT begin_hr, end_hr, search_hr;
+    LONG found_async, found_sync;
+    struct callback completed;
+};
+
+static void use_searcher(struct apartment_use *use)
+{
+    IUpdateSearcher *searcher = NULL;
+    IClientSecurity *security = NULL;
+    ISearchResult *result = NULL;
+    ISearchJob *job = NULL;
+    BSTR criteria = SysAllocString(L"IsInstalled=0");
+    VARIANT state;
+
+    if (FAILED(CoGetInterfaceAndReleaseStream(use->stream, &IID_IUpdateSearcher, (void **)&searcher))) return;
+    /* a proxy: not the object itself, and it answers IClientSecurity */
+    use->proxied = searcher != use->owner->original
+        && SUCCEEDED(IUpdateSearcher_QueryInterface(searcher, &IID_IClientSecurity, (void **)&security));
+    if (security) IClientSecurity_Release(security);
+
+    use->search_hr = IUpdateSearcher_Search(searcher, criteria, &result);
+    if (result)
+    {
+        use->found_sync = count_of(result);
+        ISearchResult_Release(result);
+        result = NULL;
+    }
+    state = var_bstr(L"Search");
+    use->begin_hr = IUpdateSearcher_BeginSearch(searcher, criteria, &use->completed.IUnknown_iface, state, &job);
+    VariantClear(&state);
+    if (SUCCEEDED(use->begin_hr))
+    {
+        if (use->sta) wait_pumping(use->completed.event);
+        else WaitForSingleObject(use->completed.event, 60000);
+        use->end_hr = IUpdateSearcher_EndSearch(searcher, job, &result);
+        if (result)
+        {
+            use->found_async = count_of(result);
+            ISearchResult_Release(result);
+        }
+        ISearchJob_Release(job);
+    }
+    IUpdateSearcher_Release(searcher);
+    SysFreeString(criteria);
+}
+
+static DWORD WINAPI sta_user_thread(void *arg)
+{
+    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
+    use_searcher(arg);
+    CoUninitialize();
+    return 0;
+}
+
+static void check_use(struct apartment_use *use)
+{
+    assert_true(use->proxied);
+    assert_hr(S_OK, use->search_hr);
+    assert_int_equal(2, use->found_sync);
+    assert_hr(S_OK, use->begin_hr);
+    assert_int_equal(1, use->completed.calls);
+    assert_hr(S_OK, use->end_hr);
+    assert_int_equal(2, use->found_async);
+    assert_int_not_equal(use->owner->thread, use->completed.thread);
+}
+
+static void sta_objects_used_from_mta_and_second_sta_through_proxies(void **state)
+{
+    struct test_package packages[2];
+    struct owner_sta owner = { 0 };
+    struct apartment_use mta = { 0 }, sta = { 0 };
+    HANDLE owner_handle, sta_handle;
+    DWORD sta_thread_id;
+
+    (void)state;
+    make_packages(packages, 2, L"Cross-apartment");
+    owner.packages = packages;
+    owner.ready = CreateEventW(NULL, FALSE, FALSE, NULL);
+    owner_handle = CreateThread(NULL, 0, owner_thread, &owner, 0, NULL);
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(owner.ready, 60000));
+
+    /* this thread is in the MTA */
+    mta.owner = &owner;
+    mta.stream = owner.to_mta;
+    callback_init(&mta.completed, &IID_ISearchCompletedCallback, NULL, NULL);
+    use_searcher(&mta);
+
+    sta.owner = &owner;
+    sta.stream = owner.to_sta;
+    sta.sta = TRUE;
+    callback_init(&sta.completed, &IID_ISearchCompletedCallback, NULL, NULL);
+    sta_handle = CreateThread(NULL, 0, sta_user_thread, &sta, 0, &sta_thread_id);
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(sta_handle, 120000));
+    CloseHandle(sta_handle);
+
+    PostThreadMessageW(owner.thread, WM_QUIT, 0, 0);
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(owner_handle, 60000));
+    CloseHandle(owner_handle);
+    CloseHandle(owner.ready);
+
+    check_use(&mta);
+    check_use(&sta);
+    /* an STA's callback arrives on that STA's own thread */
+    assert_int_equal(sta_thread_id, sta.completed.thread);
+    wait_unloadable();
+    callback_done(&mta.completed);
+    callback_done(&sta.completed);
+    free_packages(packages, 2);
+}
+
+/* --- the client of tests/test_fresh_prefix.sh --- */
+
+static int fresh_prefix_client(void)
+{
+    struct test_package package = { 0 };
+    IUpdateServiceManager *manager = NULL;
+    IUpdateCollection *updates;
+    WCHAR base[MAX_PATH];
+    HRESULT hr;
+
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    hr = CoCreateInstance(&CLSID_UpdateServiceManager, NULL, CLSCTX_INPROC_SERVER, &IID_IUpdateServiceManager,
+                          (void **)&manager);
+    if (FAILED(hr))
+    {
+        printf("client: no OpenWUA (0x%08lx)\n", (unsigned long)hr);
+        return 1;
+    }
+    IUpdateServiceManager_Release(manager);
+    GetTempPathW(ARRAYSIZE(base), base);
+    swprintf(work, ARRAYSIZE(work), L"%lsfresh-prefix-client-%lu", base, GetCurrentProcessId());
+    CreateDirectoryW(work, NULL);
+    new_id(&package, L"Fresh prefix update");
+    updates = search(&package, 1);
+    IUpdateCollection_Release(updates);
+    CoUninitialize();
+    printf("client passed\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct CMUnitTest tests[] =
+    {
+        LEAK_CHECKED(ansible_typed_callbacks_late_bound_end_inside_completed),
+        LEAK_CHECKED(ansible_puppet_probe_calls_never_throw),
+        LEAK_CHECKED(chef_downloader_is_its_own_callback_polled_cleanup_before_end),
+        LEAK_CHECKED(kpbsd_state_is_the_owner_end_on_a_thread_pool_thread_null_progress),
+        LEAK_CHECKED(sta_objects_used_from_mta_and_second_sta_through_proxies),
+    };
+
+    if (argc > 1 && !strcmp(argv[1], "--fresh-prefix")) return fresh_prefix_client();
+    if (!download_fixture_init(L"client-tests")) return 1;
+    return RUN_TESTS(tests);
+}
