@@ -744,6 +744,119 @@ static void kpbsd_state_is_the_owner_end_on_a_thread_pool_thread_null_progress(v
     free_packages(packages, 2);
 }
 
+/* --- PSSharp: the download-progress callback adds the update to installer.Updates
+ * through the getter, and the download-completed callback starts BeginInstall
+ * (a new Begin* inside a callback).  The catalog's command line names a program
+ * the download does not bring, so the install fails, as a per-update result. --- */
+
+struct pssharp_run
+{
+    IUpdateInstaller *installer;
+    IUpdateDownloader *downloader;
+    struct callback *install_completed;
+    LONG added;
+    HRESULT add_hr, end_download_hr, begin_install_hr;
+    IInstallationJob *install_job;
+};
+
+static void pssharp_progress(struct callback *cb, IUnknown *job, IUnknown *args)
+{
+    struct pssharp_run *run = cb->context;
+    IUpdateCollection *updates = NULL, *installing = NULL;
+    IUpdate *update = NULL;
+    LONG index;
+
+    (void)args;
+    if (run->added) return;
+    if (SUCCEEDED(run->add_hr = IDownloadJob_get_Updates((IDownloadJob *)job, &updates))
+        && SUCCEEDED(run->add_hr = IUpdateCollection_get_Item(updates, 0, &update))
+        && SUCCEEDED(run->add_hr = IUpdateInstaller_get_Updates(run->installer, &installing))
+        && SUCCEEDED(run->add_hr = IUpdateCollection_Add(installing, update, &index)))
+        run->added = 1;
+    if (installing) IUpdateCollection_Release(installing);
+    if (update) IUpdate_Release(update);
+    if (updates) IUpdateCollection_Release(updates);
+}
+
+static void pssharp_download_completed(struct callback *cb, IUnknown *job, IUnknown *args)
+{
+    struct pssharp_run *run = cb->context;
+    IDownloadResult *result = NULL;
+    VARIANT state;
+
+    (void)args;
+    run->end_download_hr = IUpdateDownloader_EndDownload(run->downloader, (IDownloadJob *)job, &result);
+    if (result) IDownloadResult_Release(result);
+    VariantInit(&state);
+    run->begin_install_hr = IUpdateInstaller_BeginInstall(run->installer, NULL, &run->install_completed->IUnknown_iface,
+                                                          state, &run->install_job);
+}
+
+static void pssharp_begin_install_inside_the_download_callback(void **state)
+{
+    IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
+    IUpdateCollection *updates, *empty = create(&CLSID_UpdateCollection, &IID_IUpdateCollection), *installing;
+    struct callback progress, download_completed, install_completed;
+    struct pssharp_run run = { 0 };
+    struct test_package package;
+    IDownloadJob *download_job = NULL;
+    IInstallationResult *result = NULL;
+    IUpdateInstallationResult *update_result = NULL;
+    OperationResultCode code = 99;
+    LONG count = 0, update_hr = 0;
+    VARIANT none;
+
+    (void)state;
+    make_packages(&package, 1, L"PSSharp");
+    updates = search(&package, 1);
+    assert_hr(S_OK, IUpdateSession_CreateUpdateInstaller(session, &run.installer));
+    assert_hr(S_OK, IUpdateInstaller_put_Updates(run.installer, empty));
+    assert_hr(S_OK, IUpdateSession_CreateUpdateDownloader(session, &run.downloader));
+    assert_hr(S_OK, IUpdateDownloader_put_Updates(run.downloader, updates));
+    callback_init(&progress, &IID_IDownloadProgressChangedCallback, pssharp_progress, &run);
+    callback_init(&download_completed, &IID_IDownloadCompletedCallback, pssharp_download_completed, &run);
+    callback_init(&install_completed, &IID_IInstallationCompletedCallback, NULL, NULL);
+    run.install_completed = &install_completed;
+    run.add_hr = run.end_download_hr = run.begin_install_hr = E_UNEXPECTED;
+    VariantInit(&none);
+
+    assert_hr(S_OK, IUpdateDownloader_BeginDownload(run.downloader, &progress.IUnknown_iface,
+                                                    &download_completed.IUnknown_iface, none, &download_job));
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(download_completed.event, 60000));
+    assert_int_equal(1, run.added);
+    assert_hr(S_OK, run.end_download_hr);
+    assert_hr(S_OK, run.begin_install_hr);
+    assert_non_null(run.install_job);
+    assert_hr(S_OK, IUpdateInstaller_get_Updates(run.installer, &installing));
+    assert_hr(S_OK, IUpdateCollection_get_Count(installing, &count));
+    assert_int_equal(1, count);
+    IUpdateCollection_Release(installing);
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(install_completed.event, 120000));
+    assert_int_equal(1, install_completed.calls);
+
+    /* the failure is the update's result; EndInstall itself succeeds */
+    assert_hr(S_OK, IUpdateInstaller_EndInstall(run.installer, run.install_job, &result));
+    assert_hr(S_OK, IInstallationResult_get_ResultCode(result, &code));
+    assert_int_equal(orcFailed, code);
+    assert_hr(S_OK, IInstallationResult_GetUpdateResult(result, 0, &update_result));
+    assert_hr(S_OK, IUpdateInstallationResult_get_HResult(update_result, &update_hr));
+    assert_true(FAILED(update_hr));
+    IUpdateInstallationResult_Release(update_result);
+    IInstallationResult_Release(result);
+    IInstallationJob_Release(run.install_job);
+    IDownloadJob_Release(download_job);
+    IUpdateDownloader_Release(run.downloader);
+    IUpdateInstaller_Release(run.installer);
+    IUpdateCollection_Release(empty);
+    IUpdateCollection_Release(updates);
+    IUpdateSession_Release(session);
+    wait_unloadable();
+    callback_done(&progress);
+    callback_done(&download_completed);
+    callback_done(&install_completed);
+    free_packages(&package, 1);
+}
+
 /* --- Cross-apartment (PowerShell 5.1 and pywin32 STAs handing objects to worker
  * threads): a searcher made in an STA is used from an MTA thread and from a
  * second STA through the type library marshaller, with callbacks. --- */
@@ -939,6 +1052,7 @@ int main(int argc, char **argv)
         LEAK_CHECKED(salt_every_collection_enumerates_as_many_as_count),
         LEAK_CHECKED(chef_downloader_is_its_own_callback_polled_cleanup_before_end),
         LEAK_CHECKED(kpbsd_state_is_the_owner_end_on_a_thread_pool_thread_null_progress),
+        LEAK_CHECKED(pssharp_begin_install_inside_the_download_callback),
         LEAK_CHECKED(sta_objects_used_from_mta_and_second_sta_through_proxies),
     };
 
