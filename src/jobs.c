@@ -716,7 +716,7 @@ static HRESULT job_serial(struct job *This, WORD flags, VARIANT *result)
 DEFINE_IDISPATCH(search_job, ISearchJob, search_job_type)
 
 static HRESULT WINAPI search_job_invoke_serial(ISearchJob *iface, DISPID member, REFIID riid, LCID lcid, WORD flags,
-                                       DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
+                                               DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
 {
     if (member == DISPID_JOB_SERIAL) return job_serial(impl_from_ISearchJob(iface), flags, result);
     return search_job_Invoke(iface, member, riid, lcid, flags, params, result, excep, arg_err);
@@ -789,7 +789,7 @@ static ULONG WINAPI download_job_Release(IDownloadJob *iface)
 DEFINE_IDISPATCH(download_job, IDownloadJob, download_job_type)
 
 static HRESULT WINAPI download_job_invoke_serial(IDownloadJob *iface, DISPID member, REFIID riid, LCID lcid, WORD flags,
-                                       DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
+                                                 DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
 {
     if (member == DISPID_JOB_SERIAL) return job_serial(impl_from_IDownloadJob(iface), flags, result);
     return download_job_Invoke(iface, member, riid, lcid, flags, params, result, excep, arg_err);
@@ -884,8 +884,9 @@ static ULONG WINAPI installation_job_Release(IInstallationJob *iface)
 
 DEFINE_IDISPATCH(installation_job, IInstallationJob, installation_job_type)
 
-static HRESULT WINAPI installation_job_invoke_serial(IInstallationJob *iface, DISPID member, REFIID riid, LCID lcid, WORD flags,
-                                       DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
+static HRESULT WINAPI installation_job_invoke_serial(IInstallationJob *iface, DISPID member, REFIID riid, LCID lcid,
+                                                     WORD flags, DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep,
+                                                     UINT *arg_err)
 {
     if (member == DISPID_JOB_SERIAL) return job_serial(impl_from_IInstallationJob(iface), flags, result);
     return installation_job_Invoke(iface, member, riid, lcid, flags, params, result, excep, arg_err);
@@ -1059,9 +1060,11 @@ static struct job *job_from_unknown(IUnknown *iface, enum job_kind kind)
     }
     return NULL;
 }
-/* A job can come back to End* as a proxy: Wine's unmarshaller gives the
- * free-threaded marshaler MSHCTX_LOCAL between apartments, so the agile job is
- * proxied.  Asking the proxy for the job's serial runs in the job itself; the
+
+/* A job can come back to End* as a proxy: under Wine 8 a job that crossed two
+ * apartments (an STA's searcher used from an MTA thread) is handed back to the
+ * owner's apartment proxied, although it aggregates the free-threaded
+ * marshaler.  Asking the proxy for the job's serial runs in the job itself; the
  * caller's proxy keeps it alive while End* uses it.  Only proxies are asked. */
 static struct job *job_from_proxy(IUnknown *iface, enum job_kind kind)
 {
