@@ -14,6 +14,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "download_fixture.h"
+#include <wincrypt.h>
+#include <shlwapi.h>
+
+#define NS_SDP_CLIENTS L"http://schemas.microsoft.com/wsus/2005/04/CorporatePublishing/"
 
 /* --- helpers --- */
 
@@ -1013,6 +1017,77 @@ static void sta_objects_used_from_mta_and_second_sta_through_proxies(void **stat
     free_packages(packages, 2);
 }
 
+/* --- the catalog of client_sdk_sample.vbs: two command-line updates whose
+ * installer is tests/payload/exitcode.c, the second exiting 3010 (restart
+ * needed).  IDs are new GUIDs: Wine hands out process IDs again. --- */
+
+static BOOL file_sha1(const WCHAR *path, WCHAR *text, DWORD chars, DWORD *size)
+{
+    HANDLE file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    BCRYPT_ALG_HANDLE alg;
+    BCRYPT_HASH_HANDLE hash;
+    BYTE buffer[65536], sha1[20];
+    DWORD got;
+    BOOL ok;
+
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    *size = GetFileSize(file, NULL);
+    BCryptOpenAlgorithmProvider(&alg, BCRYPT_SHA1_ALGORITHM, NULL, 0);
+    BCryptCreateHash(alg, &hash, NULL, 0, NULL, 0, 0);
+    while (ReadFile(file, buffer, sizeof(buffer), &got, NULL) && got) BCryptHashData(hash, buffer, got, 0);
+    ok = !BCryptFinishHash(hash, sha1, sizeof(sha1), 0);
+    BCryptDestroyHash(hash);
+    BCryptCloseAlgorithmProvider(alg, 0);
+    CloseHandle(file);
+    return ok && CryptBinaryToStringW(sha1, sizeof(sha1), CRYPT_STRING_BASE64 | CRYPT_STRING_NOCRLF, text, &chars);
+}
+
+static int write_sdk_catalog(const char *path)
+{
+    static const WCHAR *const exit_codes[] = { L"0", L"3010" };
+    WCHAR payload[MAX_PATH], url[1024], digest[64], folder[MAX_PATH], id[40], name[MAX_PATH];
+    DWORD size, chars = ARRAYSIZE(url);
+    unsigned int i;
+    GUID guid;
+    FILE *f;
+
+    if (!GetEnvironmentVariableW(L"OPENWUA_PAYLOAD", payload, MAX_PATH) || !file_sha1(payload, digest, ARRAYSIZE(digest), &size)
+        || FAILED(UrlCreateFromPathW(payload, url, &chars, 0)))
+    {
+        fprintf(stderr, "OPENWUA_PAYLOAD names exitcode.exe (from ctest)\n");
+        return 1;
+    }
+    MultiByteToWideChar(CP_ACP, 0, path, -1, name, ARRAYSIZE(name));
+    swprintf(folder, ARRAYSIZE(folder), L"%ls.state", name);
+    CreateDirectoryW(folder, NULL);
+    if (!(f = _wfopen(name, L"w, ccs=UTF-8"))) return 1;
+    fwprintf(f, L"<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+             L"<smc:SystemsManagementCatalog xmlns:smc=\"http://schemas.microsoft.com/sms/2005/04/CorporatePublishing/SystemsManagementCatalog.xsd\""
+             L" xmlns:sdp=\"" NS_SDP_CLIENTS L"SoftwareDistributionPackage.xsd\" xmlns:bar=\"" NS_SDP_CLIENTS L"BaseApplicabilityRules.xsd\""
+             L" xmlns:cmd=\"" NS_SDP_CLIENTS L"Installers/CommandLineInstallation.xsd\">");
+    for (i = 0; i < ARRAYSIZE(exit_codes); i++)
+    {
+        CoCreateGuid(&guid);
+        StringFromGUID2(&guid, id, ARRAYSIZE(id));
+        id[37] = 0;
+        fwprintf(f, L"<smc:SoftwareDistributionPackage SchemaVersion=\"1.0\">"
+                 L"<sdp:Properties PackageID=\"%ls\" CreationDate=\"2024-03-05T06:07:08Z\" VendorName=\"OpenWUA Tests\">"
+                 L"<sdp:ProductName>SDK sample</sdp:ProductName></sdp:Properties>"
+                 L"<sdp:LocalizedProperties><sdp:Language>en</sdp:Language><sdp:Title>SDK sample update %u</sdp:Title></sdp:LocalizedProperties>"
+                 L"<sdp:UpdateSpecificData UpdateClassification=\"Updates\"/>"
+                 L"<sdp:IsInstalled><bar:FileExists Path=\"%ls\\%u.txt\"/></sdp:IsInstalled>"
+                 L"<sdp:InstallableItem ID=\"%.8ls-3333-4000-8000-00000000000%u\">"
+                 L"<cmd:CommandLineInstallerData Program=\"exitcode.exe\" Arguments=\"%ls  &quot;%ls\\%u.txt&quot;\" DefaultResult=\"Succeeded\">"
+                 L"<cmd:ReturnCode Code=\"3010\" Result=\"Succeeded\" Reboot=\"true\"/></cmd:CommandLineInstallerData>"
+                 L"<sdp:OriginFile Digest=\"%ls\" FileName=\"exitcode.exe\" Size=\"%lu\" Modified=\"2024-03-05T06:07:08Z\" OriginUri=\"%ls\"/>"
+                 L"</sdp:InstallableItem></smc:SoftwareDistributionPackage>",
+                 id + 1, i + 1, folder, i, id + 1, i, exit_codes[i], folder, i, digest, size, url);
+    }
+    fwprintf(f, L"</smc:SystemsManagementCatalog>");
+    fclose(f);
+    return 0;
+}
+
 /* --- the client of tests/test_fresh_prefix.sh --- */
 
 static int fresh_prefix_client(void)
@@ -1057,6 +1132,12 @@ int main(int argc, char **argv)
     };
 
     if (argc > 1 && !strcmp(argv[1], "--fresh-prefix")) return fresh_prefix_client();
+    if (argc > 2 && !strcmp(argv[1], "--write-sdk-catalog")) return write_sdk_catalog(argv[2]);
+    if (argc > 1 && !strcmp(argv[1], "--clear-reboot"))
+    {
+        reg_delete_tree(L"Software\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired");
+        return 0;
+    }
     if (!download_fixture_init(L"client-tests")) return 1;
     return RUN_TESTS(tests);
 }
