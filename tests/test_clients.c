@@ -1141,6 +1141,16 @@ static int write_sdk_catalog(const char *path)
     MultiByteToWideChar(CP_ACP, 0, path, -1, name, ARRAYSIZE(name));
     swprintf(folder, ARRAYSIZE(folder), L"%ls.state", name);
     CreateDirectoryW(folder, NULL);
+    /* the installers' state files are the IsInstalled rules: none from an earlier run */
+    for (i = 0; i < ARRAYSIZE(exit_codes); i++)
+    {
+        WCHAR state[MAX_PATH];
+
+        swprintf(state, ARRAYSIZE(state), L"%ls\\%u.txt", folder, i);
+        DeleteFileW(state);
+        wcscat(state, L".args");
+        DeleteFileW(state);
+    }
     if (!(f = _wfopen(name, L"w, ccs=UTF-8"))) return 1;
     fwprintf(f, L"<?xml version=\"1.0\" encoding=\"utf-8\"?>"
              L"<smc:SystemsManagementCatalog xmlns:smc=\"http://schemas.microsoft.com/sms/2005/04/CorporatePublishing/SystemsManagementCatalog.xsd\""
@@ -1201,6 +1211,7 @@ static int fresh_prefix_client(void)
 
 int main(int argc, char **argv)
 {
+    int failed;
     static const struct CMUnitTest tests[] =
     {
         LEAK_CHECKED(ansible_typed_callbacks_late_bound_end_inside_completed),
@@ -1221,5 +1232,8 @@ int main(int argc, char **argv)
     }
     if (!download_fixture_init(L"client-tests")) return 1;
     if (getenv("CLIENTS_ONLY")) cmocka_set_test_filter(getenv("CLIENTS_ONLY"));
-    return RUN_TESTS(tests);
+    failed = RUN_TESTS(tests);
+    /* the scan package services registered here would show in later tests' catalogs */
+    reg_delete_tree(L"Software\\OpenWUA");
+    return failed;
 }
