@@ -568,6 +568,12 @@ static void chef_flow(struct chef_run *run)
         run->polls++;
         if (!done) Sleep(10);
     }
+    /* the job may have ended after the progress above was read: once more */
+    progress = disp_object(job, L"GetProgress", 0, NULL);
+    percent = disp_long(progress, L"PercentComplete");
+    if (percent < run->last_percent) run->percent_went_back = TRUE;
+    run->last_percent = percent;
+    IDispatch_Release(progress);
     disp_call(job, L"CleanUp", 0, NULL);
     arg = var_disp(job);
     result = disp_object(worker, L"EndDownload", 1, &arg);

@@ -55,7 +55,13 @@ function pollLikeChef(job, count, state) {
             var code = progress.GetUpdateResult(i).ResultCode;
             if (code == 3 || code == 4 || code == 5) stop = true;
         }
-        if (job.IsCompleted || stop) return true;
+        if (job.IsCompleted || stop) {
+            // the job may have ended after the progress above was read: once more
+            percent = job.GetProgress().PercentComplete;
+            if (percent < state.last) state.back = true;
+            state.last = percent;
+            return true;
+        }
     }
     return false;
 }
