@@ -593,7 +593,8 @@ static LONG percent(ULONGLONG part, ULONGLONG whole)
 
 static LONG record_percent(const struct progress_record *r)
 {
-    if (r->total_total) return percent(r->processed_bytes + (r->processed < r->count ? r->current_done : 0), r->total_total);
+    /* the current update's bytes count until it is processed: then processed_bytes has them */
+    if (r->total_total) return percent(r->processed_bytes + (r->index >= r->processed ? r->current_done : 0), r->total_total);
     return r->count ? (LONG)(100 * (ULONGLONG)r->processed / r->count) : 100;
 }
 

@@ -68,7 +68,17 @@ struct job
     LONG callback_thread;       /* the thread running a callback of this job; 0 when none */
     HRESULT hr;
     IUnknown *result;
+    LONG serial;                /* finds the job behind a proxy (see job_from_proxy) */
+    struct job *next, *prev;    /* live_jobs */
 };
+
+/* Every live job, so that one handed back through a proxy can be found by its serial. */
+static SRWLOCK live_lock = SRWLOCK_INIT;
+static struct job *live_jobs;
+static LONG last_serial;
+
+/* Not in the type library: GetIDsOfNames never gives it out; only job_from_proxy asks. */
+#define DISPID_JOB_SERIAL 0x4f574a31
 
 static void debug_log(const char *what, HRESULT hr)
 {
@@ -595,6 +605,11 @@ static ULONG job_release(struct job *This)
 
     if (!refs)
     {
+        AcquireSRWLockExclusive(&live_lock);
+        if (This->prev) This->prev->next = This->next;
+        else if (live_jobs == This) live_jobs = This->next;
+        if (This->next) This->next->prev = This->prev;
+        ReleaseSRWLockExclusive(&live_lock);
         callback_release(This, &This->progress);
         callback_release(This, &This->completed);
         /* From inside the work item too: the pool frees it once the callback returns. */
@@ -689,7 +704,23 @@ static ULONG WINAPI search_job_Release(ISearchJob *iface)
     return job_release(impl_from_ISearchJob(iface));
 }
 
+static HRESULT job_serial(struct job *This, WORD flags, VARIANT *result)
+{
+    if (!(flags & DISPATCH_PROPERTYGET)) return DISP_E_MEMBERNOTFOUND;
+    if (!result) return E_POINTER;
+    V_VT(result) = VT_I4;
+    V_I4(result) = This->serial;
+    return S_OK;
+}
+
 DEFINE_IDISPATCH(search_job, ISearchJob, search_job_type)
+
+static HRESULT WINAPI search_job_invoke_serial(ISearchJob *iface, DISPID member, REFIID riid, LCID lcid, WORD flags,
+                                               DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
+{
+    if (member == DISPID_JOB_SERIAL) return job_serial(impl_from_ISearchJob(iface), flags, result);
+    return search_job_Invoke(iface, member, riid, lcid, flags, params, result, excep, arg_err);
+}
 
 static HRESULT WINAPI search_job_get_AsyncState(ISearchJob *iface, VARIANT *out)
 {
@@ -724,7 +755,7 @@ static const ISearchJobVtbl search_job_vtbl =
     search_job_GetTypeInfoCount,
     search_job_GetTypeInfo,
     search_job_GetIDsOfNames,
-    search_job_Invoke,
+    search_job_invoke_serial,
     search_job_get_AsyncState,
     search_job_get_IsCompleted,
     search_job_CleanUp,
@@ -756,6 +787,13 @@ static ULONG WINAPI download_job_Release(IDownloadJob *iface)
 }
 
 DEFINE_IDISPATCH(download_job, IDownloadJob, download_job_type)
+
+static HRESULT WINAPI download_job_invoke_serial(IDownloadJob *iface, DISPID member, REFIID riid, LCID lcid, WORD flags,
+                                                 DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *arg_err)
+{
+    if (member == DISPID_JOB_SERIAL) return job_serial(impl_from_IDownloadJob(iface), flags, result);
+    return download_job_Invoke(iface, member, riid, lcid, flags, params, result, excep, arg_err);
+}
 
 static HRESULT WINAPI download_job_get_AsyncState(IDownloadJob *iface, VARIANT *out)
 {
@@ -811,7 +849,7 @@ static const IDownloadJobVtbl download_job_vtbl =
     download_job_GetTypeInfoCount,
     download_job_GetTypeInfo,
     download_job_GetIDsOfNames,
-    download_job_Invoke,
+    download_job_invoke_serial,
     download_job_get_AsyncState,
     download_job_get_IsCompleted,
     download_job_get_Updates,
@@ -845,6 +883,14 @@ static ULONG WINAPI installation_job_Release(IInstallationJob *iface)
 }
 
 DEFINE_IDISPATCH(installation_job, IInstallationJob, installation_job_type)
+
+static HRESULT WINAPI installation_job_invoke_serial(IInstallationJob *iface, DISPID member, REFIID riid, LCID lcid,
+                                                     WORD flags, DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep,
+                                                     UINT *arg_err)
+{
+    if (member == DISPID_JOB_SERIAL) return job_serial(impl_from_IInstallationJob(iface), flags, result);
+    return installation_job_Invoke(iface, member, riid, lcid, flags, params, result, excep, arg_err);
+}
 
 static HRESULT WINAPI installation_job_get_AsyncState(IInstallationJob *iface, VARIANT *out)
 {
@@ -900,7 +946,7 @@ static const IInstallationJobVtbl installation_job_vtbl =
     installation_job_GetTypeInfoCount,
     installation_job_GetTypeInfo,
     installation_job_GetIDsOfNames,
-    installation_job_Invoke,
+    installation_job_invoke_serial,
     installation_job_get_AsyncState,
     installation_job_get_IsCompleted,
     installation_job_get_Updates,
@@ -968,6 +1014,11 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
     This->begin_thread = GetCurrentThreadId();
     This->begin_sta = in_sta();
     VariantInit(&This->state);
+    This->serial = InterlockedIncrement(&last_serial);
+    AcquireSRWLockExclusive(&live_lock);
+    if ((This->next = live_jobs)) live_jobs->prev = This;
+    live_jobs = This;
+    ReleaseSRWLockExclusive(&live_lock);
     object_created();
 
     /* User-defined types are not supported as state (documented). */
@@ -1009,6 +1060,39 @@ static struct job *job_from_unknown(IUnknown *iface, enum job_kind kind)
     }
     return NULL;
 }
+
+/* A job can come back to End* as a proxy: under Wine 8 a job that crossed two
+ * apartments (an STA's searcher used from an MTA thread) is handed back to the
+ * owner's apartment proxied, although it aggregates the free-threaded
+ * marshaler.  Asking the proxy for the job's serial runs in the job itself; the
+ * caller's proxy keeps it alive while End* uses it.  Only proxies are asked. */
+static struct job *job_from_proxy(IUnknown *iface, enum job_kind kind)
+{
+    DISPPARAMS none = { NULL, NULL, 0, 0 };
+    IClientSecurity *security;
+    IDispatch *disp;
+    struct job *job = NULL, *entry;
+    VARIANT serial;
+
+    if (FAILED(IUnknown_QueryInterface(iface, &IID_IClientSecurity, (void **)&security))) return NULL;
+    IClientSecurity_Release(security);
+    if (FAILED(IUnknown_QueryInterface(iface, &IID_IDispatch, (void **)&disp))) return NULL;
+    VariantInit(&serial);
+    if (SUCCEEDED(IDispatch_Invoke(disp, DISPID_JOB_SERIAL, &IID_NULL, LOCALE_NEUTRAL, DISPATCH_PROPERTYGET, &none,
+                                   &serial, NULL, NULL))
+        && V_VT(&serial) == VT_I4)
+    {
+        AcquireSRWLockShared(&live_lock);
+        for (entry = live_jobs; entry; entry = entry->next)
+            if (entry->serial == V_I4(&serial)) break;
+        if (entry) job = job_from_unknown((IUnknown *)job_face(entry), kind);
+        ReleaseSRWLockShared(&live_lock);
+    }
+    VariantClear(&serial);
+    IDispatch_Release(disp);
+    return job;
+}
+
 HRESULT job_end(IUnknown *iface, enum job_kind kind, IUnknown *owner, IUnknown **result)
 {
     struct job *This;
@@ -1017,7 +1101,8 @@ HRESULT job_end(IUnknown *iface, enum job_kind kind, IUnknown *owner, IUnknown *
     if (!result) return E_POINTER;
     *result = NULL;
     if (!iface) return E_POINTER;
-    if (!(This = job_from_unknown(iface, kind)) || This->owner != owner) return E_INVALIDARG;
+    if (!(This = job_from_unknown(iface, kind)) && !(This = job_from_proxy(iface, kind))) return E_INVALIDARG;
+    if (This->owner != owner) return E_INVALIDARG;
     if (InterlockedExchange(&This->ended, TRUE)) return WU_E_INVALID_OPERATION;
     if (FAILED(hr = wait_stage(This, STAGE_DONE)))
     {
