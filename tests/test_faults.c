@@ -1,8 +1,10 @@
 /*
  * OpenWUA tests: faults the network tests (test_download, test_transport)
  * do not cover.  Installers that crash, hang past their bound or delete
- * themselves (tests/payload/misbehave.c, OPENWUA_MISBEHAVE), and a cache
- * folder that cannot be made: a file where the folder should be.
+ * themselves (tests/payload/misbehave.c, OPENWUA_MISBEHAVE), and cache
+ * folders that cannot be written: a file where the folder should be, a
+ * read-only folder and a full one (tests/disk_faults.sh makes those two,
+ * with fixed update IDs, around this test).
  * Each must end as a clear per-update error with nothing counted as
  * downloaded that is not.
  *
@@ -71,7 +73,7 @@ static IUpdateCollection *catalog_of(struct fault_package *p)
     LONG count = 0;
     FILE *f;
 
-    swprintf(p->id, 37, L"%08lx-fa17-4000-8000-%012lx", GetCurrentProcessId(), (unsigned long)next_id++);
+    if (!p->id[0]) swprintf(p->id, 37, L"%08lx-fa17-4000-8000-%012lx", GetCurrentProcessId(), (unsigned long)next_id++);
     swprintf(path, MAX_PATH, L"%ls\\catalog-%ls.xml", work, p->id);
     sha1_of_file(p->origin, digest, ARRAYSIZE(digest), &size);
     assert_hr(S_OK, UrlCreateFromPathW(p->origin, url, &chars, 0));
@@ -183,7 +185,7 @@ static IUpdateCollection *downloaded_misbehaver(struct fault_package *p, const W
 /* An access violation is a failure, even where DefaultResult says Succeeded. */
 static void installer_that_crashes(void **state)
 {
-    struct fault_package p;
+    struct fault_package p = { 0 };
     IUpdateCollection *updates = downloaded_misbehaver(&p, L"crash", L"Succeeded");
     OperationResultCode code = 0;
 
@@ -196,7 +198,7 @@ static void installer_that_crashes(void **state)
 /* Past InstallerTimeoutSeconds it is ended: WU_E_UH_INSTALLERHUNG, and the machine is free again. */
 static void installer_that_hangs(void **state)
 {
-    struct fault_package p;
+    struct fault_package p = { 0 };
     IUpdateCollection *updates = downloaded_misbehaver(&p, L"hang 60000", L"Succeeded");
     IUpdateInstaller *installer = create(&CLSID_UpdateInstaller, &IID_IUpdateInstaller);
     OperationResultCode code = 0;
@@ -221,7 +223,7 @@ static void installer_that_hangs(void **state)
  * the update is not downloaded any more and installing it again says so. */
 static void installer_that_deletes_itself(void **state)
 {
-    struct fault_package p;
+    struct fault_package p = { 0 };
     IUpdateCollection *updates = downloaded_misbehaver(&p, L"selfdelete 1", L"Failed");
     OperationResultCode code = 0;
 
@@ -239,21 +241,97 @@ static void installer_that_deletes_itself(void **state)
 
 /* --- the cache folder --- */
 
-static struct fault_package content_package(const WCHAR *name)
+static struct fault_package content_package(const WCHAR *name, const char *content)
 {
     struct fault_package p = { .name = name };
     static WCHAR origin[MAX_PATH];
 
     work_path(origin, name);
-    write_file(origin, "content that cannot be cached anywhere it should not be");
+    write_file(origin, content ? content : "content that cannot be cached anywhere it should not be");
     p.origin = origin;
     return p;
+}
+
+/* Files in a folder (0 when it is not there). */
+static int files_in(const WCHAR *folder)
+{
+    WCHAR pattern[MAX_PATH];
+    WIN32_FIND_DATAW data;
+    HANDLE find;
+    int count = 0;
+
+    swprintf(pattern, MAX_PATH, L"%ls\\*", folder);
+    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return 0;
+    do if (!(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) count++;
+    while (FindNextFileW(find, &data));
+    FindClose(find);
+    return count;
+}
+
+/* TRUE when a 64 KiB file can be written in folder (then it is removed again). */
+static BOOL takes_64k(const WCHAR *folder)
+{
+    static const char block[65536];
+    WCHAR path[MAX_PATH];
+    HANDLE file;
+    DWORD written = 0;
+    BOOL ok;
+
+    swprintf(path, MAX_PATH, L"%ls\\probe.tmp", folder);
+    file = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return FALSE;
+    ok = WriteFile(file, block, sizeof(block), &written, NULL) && written == sizeof(block);
+    CloseHandle(file);
+    DeleteFileW(path);
+    return ok;
+}
+
+/* The update's folder cannot take its file: a clear error, nothing left in it, not downloaded. */
+static void cache_folder_unwritable(const WCHAR *id, const char *content, HRESULT expected, const char *what)
+{
+    struct fault_package p = content_package(L"unwritable.bin", content);
+    IUpdateCollection *updates;
+    OperationResultCode code = 0;
+    WCHAR folder[MAX_PATH];
+    HRESULT hr;
+
+    wcscpy(p.id, id);
+    cache_folder(p.id, folder);
+    if (!exists(folder) || takes_64k(folder))
+    {
+        printf("%s: tests/disk_faults.sh could not prepare %ls here, not tested\n", what, folder);
+        skip();
+    }
+    updates = catalog_of(&p);
+    hr = download(updates, &code);
+    printf("%s: 0x%08lx\n", what, hr);
+    assert_hr(expected, hr);
+    assert_int_equal(orcFailed, code);
+    assert_false(downloaded(updates));
+    assert_int_equal(0, files_in(folder));
+    IUpdateCollection_Release(updates);
+}
+
+static void cache_folder_read_only(void **state)
+{
+    (void)state;
+    cache_folder_unwritable(L"0f0f0f0f-fa17-4000-8000-00000000d150", NULL, E_ACCESSDENIED, "read-only cache folder");
+}
+
+static void cache_folder_full(void **state)
+{
+    static char big[65537];
+
+    (void)state;
+    memset(big, 'x', 65536);
+    cache_folder_unwritable(L"0f0f0f0f-fa17-4000-8000-00000000f011", big, HRESULT_FROM_WIN32(ERROR_DISK_FULL),
+                            "full cache folder");
 }
 
 /* A file where the update's cache folder should be: a clear error, the file untouched. */
 static void cache_folder_is_a_file(void **state)
 {
-    struct fault_package p = content_package(L"blocked.bin");
+    struct fault_package p = content_package(L"blocked.bin", NULL);
     IUpdateCollection *updates = catalog_of(&p);
     OperationResultCode code = 0;
     WCHAR folder[MAX_PATH], parent[MAX_PATH];
@@ -283,6 +361,8 @@ int main(void)
         LEAK_CHECKED(installer_that_hangs),
         LEAK_CHECKED(installer_that_deletes_itself),
         LEAK_CHECKED(cache_folder_is_a_file),
+        LEAK_CHECKED(cache_folder_read_only),
+        LEAK_CHECKED(cache_folder_full),
     };
     const char *env = getenv("OPENWUA_MISBEHAVE");
 
