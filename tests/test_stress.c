@@ -673,6 +673,7 @@ static DWORD WINAPI worker_thread(void *param)
 {
     struct worker *self = param;
     enum op op;
+    int i;
 
     if (FAILED(CoInitializeEx(NULL, self->sta ? COINIT_APARTMENTTHREADED : COINIT_MULTITHREADED)))
     {
@@ -692,7 +693,7 @@ static DWORD WINAPI worker_thread(void *param)
     doing[self->index] = "finished";
     if (self->updates) IUpdateCollection_Release(self->updates);
     /* jobs released unended may still call back into this apartment */
-    if (self->sta) for (op = 0; op < 20; op++, Sleep(10)) pump();
+    if (self->sta) for (i = 0; i < 20; i++, Sleep(10)) pump();
     CoUninitialize();
     return 0;
 }
@@ -741,15 +742,6 @@ static DWORD WINAPI watchdog_thread(void *param)
 
 /* --- checks at the end --- */
 
-static const struct package *package_of(const WCHAR *id)
-{
-    int i;
-
-    for (i = 0; i < PACKAGES; i++)
-        if (!_wcsicmp(packages[i].id, id)) return &packages[i];
-    return NULL;
-}
-
 /* Each of our cache folders holds just its file, whole and right. */
 static int check_cache(void)
 {
@@ -780,7 +772,6 @@ static int check_cache(void)
         } while (FindNextFileW(find, &data));
         FindClose(find);
     }
-    (void)package_of;
     return bad;
 }
 
