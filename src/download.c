@@ -287,10 +287,26 @@ static HRESULT partial_paths(const GUID *update, const WCHAR *name, BOOL create,
     return S_OK;
 }
 
+/* Deleted under a fresh name: a fetch thread cut off by an abort may still hold
+ * the part open, and its pending delete must not take the next fetch's part along. */
+static void discard_file(const WCHAR *path)
+{
+    WCHAR folder[MAX_PATH], temp[MAX_PATH], *slash;
+
+    wcscpy(folder, path);
+    if ((slash = wcsrchr(folder, '\\'))) *slash = 0;
+    if (GetTempFileNameW(folder, L"owx", 0, temp))
+    {
+        if (MoveFileExW(path, temp, MOVEFILE_REPLACE_EXISTING)) path = temp;
+        else DeleteFileW(temp);
+    }
+    DeleteFileW(path);
+}
+
 static void discard_part(const WCHAR *part, const WCHAR *validator)
 {
-    DeleteFileW(part);
-    DeleteFileW(validator);
+    discard_file(part);
+    discard_file(validator);
 }
 
 /* An http(s) file: fetched into its part (continuing one left by an earlier
