@@ -321,8 +321,9 @@ HRESULT download_verify(const WCHAR *path, const struct catalog_file *file)
 
     if (file->no_digest && !catalog_allows_no_digest()) return WU_E_METADATA_NO_VERIFICATION_DATA;
 
-    /* shared for reading only: nothing writes the file while it is checked */
-    handle = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    /* FILE_SHARE_DELETE: a forced download may replace the file meanwhile (this read keeps the old one) */
+    handle = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                         FILE_FLAG_SEQUENTIAL_SCAN, NULL);
     if (handle == INVALID_HANDLE_VALUE) return file_error();
     if (!GetFileSizeEx(handle, &size)) hr = file_error();
     else if ((ULONGLONG)size.QuadPart != file->size) hr = WU_E_DM_INCORRECTFILEHASH;
@@ -407,6 +408,19 @@ static BOOL is_absolute_path(const WCHAR *path)
     return path[0] == '\\' && path[1] == '\\' && path[2] && path[2] != '\\';
 }
 
+/* Renames a checked file to its final name.  A copy there that another process or
+ * thread is reading cannot be replaced; when it too is the catalog's file, it stays. */
+static HRESULT move_in(const WCHAR *checked, const WCHAR *final, const struct catalog_file *file)
+{
+    HRESULT hr;
+
+    if (MoveFileExW(checked, final, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) return S_OK;
+    hr = file_error();
+    if (download_verify(final, file) != S_OK) return hr;
+    DeleteFileW(checked);
+    return S_OK;
+}
+
 /* Copies a file:// URL's or a path's file into temp. */
 static HRESULT copy_to(const struct catalog_file *file, const WCHAR *temp)
 {
@@ -437,8 +451,7 @@ static HRESULT copy_in(const struct catalog_file *file, const WCHAR *folder, con
     if (!GetTempFileNameW(folder, L"owd", 0, temp)) return file_error();
     hr = copy_to(file, temp);
     if (SUCCEEDED(hr)) hr = download_verify(temp, file);
-    if (SUCCEEDED(hr) && !MoveFileExW(temp, final, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-        hr = file_error();
+    if (SUCCEEDED(hr)) hr = move_in(temp, final, file);
     if (FAILED(hr)) DeleteFileW(temp);
     return hr;
 }
@@ -460,10 +473,26 @@ static HRESULT partial_paths(const GUID *update, const WCHAR *name, BOOL create,
     return S_OK;
 }
 
+/* Deleted under a fresh name: a fetch thread cut off by an abort may still hold
+ * the part open, and its pending delete must not take the next fetch's part along. */
+static void discard_file(const WCHAR *path)
+{
+    WCHAR folder[MAX_PATH], temp[MAX_PATH], *slash;
+
+    wcscpy(folder, path);
+    if ((slash = wcsrchr(folder, '\\'))) *slash = 0;
+    if (GetTempFileNameW(folder, L"owx", 0, temp))
+    {
+        if (MoveFileExW(path, temp, MOVEFILE_REPLACE_EXISTING)) path = temp;
+        else DeleteFileW(temp);
+    }
+    DeleteFileW(path);
+}
+
 static void discard_part(const WCHAR *part, const WCHAR *validator)
 {
-    DeleteFileW(part);
-    DeleteFileW(validator);
+    discard_file(part);
+    discard_file(validator);
 }
 
 static HRESULT fetch_part(const struct catalog_file *file, const WCHAR *part, const WCHAR *validator,
@@ -547,12 +576,18 @@ static HRESULT fetch_in(const GUID *update, const struct catalog_file *file, BOO
         mine.max_bytes = file->size ? file->size : 1;   /* a longer body cannot be the right one */
         hr = fetch_checked(file, part, validator, &mine);
     }
-    if (SUCCEEDED(hr) && !MoveFileExW(part, final, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
-        hr = file_error();
+    if (SUCCEEDED(hr)) hr = move_in(part, final, file);
     /* the digest is the last word: content that fails it is no part to continue */
     if (SUCCEEDED(hr) || hr == WU_E_DM_INCORRECTFILEHASH) discard_part(part, validator);
     if (SUCCEEDED(update_folder(L"\\Partial", update, FALSE, folder))) RemoveDirectoryW(folder);
     return hr;
+}
+
+static void pump_messages(void)
+{
+    MSG msg;
+
+    while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
 }
 
 /* One job at a time puts an update's files in place, in any process: a
@@ -571,9 +606,11 @@ static HRESULT lock_update(const GUID *update, const struct transport_options *o
     for (;;)
     {
         if (options && options->abort && *options->abort) break;
-        result = WaitForSingleObject(*mutex, 50);
+        /* Pumping: the holder may be a job of this thread's apartment, waiting to call back into it. */
+        result = MsgWaitForMultipleObjects(1, mutex, FALSE, 50, QS_ALLINPUT);
         if (result == WAIT_OBJECT_0 || result == WAIT_ABANDONED) return S_OK;
-        if (result != WAIT_TIMEOUT) break;
+        if (result == WAIT_OBJECT_0 + 1) pump_messages();
+        else if (result != WAIT_TIMEOUT) break;
     }
     CloseHandle(*mutex);
     *mutex = NULL;

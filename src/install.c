@@ -183,6 +183,18 @@ static void run_msi(const struct install_request *request, const WCHAR *path, st
     install_map_msi(status, outcome);
 }
 
+/* How long a command-line installer may run: the InstallerTimeoutSeconds
+ * setting when there is one (tests and slow machines), else INSTALL_TIMEOUT_MS. */
+static DWORD install_timeout_ms(void)
+{
+    DWORD seconds = 0, size = sizeof(seconds);
+
+    if (RegGetValueW(HKEY_LOCAL_MACHINE, L"Software\\OpenWUA", L"InstallerTimeoutSeconds", RRF_RT_REG_DWORD, NULL,
+                     &seconds, &size) || !seconds || seconds >= INFINITE / 1000)
+        return INSTALL_TIMEOUT_MS;
+    return seconds * 1000;
+}
+
 /* The program and its arguments exactly as the catalog gives them: no shell. */
 static HRESULT run_program_once(const WCHAR *folder, const WCHAR *path, const WCHAR *arguments, LONG *exit_code)
 {
@@ -202,7 +214,7 @@ static HRESULT run_program_once(const WCHAR *folder, const WCHAR *path, const WC
     }
     free(cmdline);
     CloseHandle(process.hThread);
-    wait = WaitForSingleObject(process.hProcess, INSTALL_TIMEOUT_MS);
+    wait = WaitForSingleObject(process.hProcess, install_timeout_ms());
     if (wait != WAIT_OBJECT_0)
     {
         /* A hung installer is stopped: the machine must not stay locked for good. */
@@ -240,6 +252,13 @@ static void run_program(const struct install_request *request, const WCHAR *fold
     {
         outcome->exit_code = exit_code;
         set_outcome(outcome, HRESULT_FROM_WIN32(ERROR_INSTALL_ALREADY_RUNNING), FAILED_CODE, FALSE);
+        return;
+    }
+    /* a process that died of an exception (0xCxxxxxxx) never succeeded, whatever DefaultResult says */
+    if ((exit_code & 0xc0000000) == 0xc0000000 && !find_code(item, exit_code))
+    {
+        outcome->exit_code = exit_code;
+        set_outcome(outcome, WU_E_UH_INSTALLERFAILURE, FAILED_CODE, FALSE);
         return;
     }
     install_map_command_line(item, exit_code, outcome);
