@@ -133,7 +133,9 @@ static WCHAR *join_properties(const WCHAR *properties)
     return text;
 }
 
-static UINT run_msi_once(const struct install_request *request, const WCHAR *path, const WCHAR *properties)
+/* by_package: an uninstall run from the cached package (REMOVE=ALL) rather than the registered product. */
+static UINT run_msi_once(const struct install_request *request, const WCHAR *path, const WCHAR *properties,
+                         BOOL by_package)
 {
     struct msi_progress progress = { request, 0, 0, -1 };
     INSTALLUI_HANDLERW old_handler;
@@ -142,7 +144,7 @@ static UINT run_msi_once(const struct install_request *request, const WCHAR *pat
 
     old_level = MsiSetInternalUI(INSTALLUILEVEL_NONE, NULL);
     old_handler = MsiSetExternalUIW(msi_ui_handler, request->progress ? INSTALLLOGMODE_PROGRESS : 0, &progress);
-    if (request->uninstall)
+    if (request->uninstall && !by_package)
         status = MsiConfigureProductExW(request->item->product_code, INSTALLLEVEL_DEFAULT, INSTALLSTATE_ABSENT,
                                         properties);
     else
@@ -163,6 +165,20 @@ static BOOL left_uninstalled(const struct install_request *request, UINT status)
            && MsiQueryProductStateW(request->item->product_code) != INSTALLSTATE_DEFAULT;
 }
 
+/* The same kill can leave a product that Windows Installer still reports
+ * installed but can no longer name for removal (ERROR_UNKNOWN_PRODUCT).  The
+ * cached package, run with REMOVE=ALL, removes what it installed. */
+static UINT remove_by_package(const struct install_request *request, const WCHAR *path)
+{
+    WCHAR *properties = join_properties(L"REMOVE=ALL");
+    UINT status;
+
+    if (!properties) return ERROR_OUTOFMEMORY;
+    status = run_msi_once(request, path, properties, TRUE);
+    free(properties);
+    return status;
+}
+
 static void run_msi(const struct install_request *request, const WCHAR *path, struct install_outcome *outcome)
 {
     const struct catalog_item *item = request->item;
@@ -175,10 +191,11 @@ static void run_msi(const struct install_request *request, const WCHAR *path, st
         set_outcome(outcome, E_OUTOFMEMORY, FAILED_CODE, FALSE);
         return;
     }
-    while ((status = run_msi_once(request, path, properties)) == ERROR_INSTALL_ALREADY_RUNNING
+    while ((status = run_msi_once(request, path, properties, FALSE)) == ERROR_INSTALL_ALREADY_RUNNING
            && attempt < ARRAY_SIZE(busy_pauses) && pause_unless_aborted(request, busy_pauses[attempt]))
         attempt++;
-    if (left_uninstalled(request, status)) status = run_msi_once(request, path, properties);
+    if (left_uninstalled(request, status)) status = run_msi_once(request, path, properties, FALSE);
+    if (request->uninstall && status == ERROR_UNKNOWN_PRODUCT && path) status = remove_by_package(request, path);
     free(properties);
     install_map_msi(status, outcome);
 }
@@ -291,7 +308,8 @@ void install_run(const struct install_request *request, struct install_outcome *
     {
         if (item->installer != CATALOG_INSTALLER_MSI || !item->product_code)
             set_outcome(outcome, WU_E_UNINSTALL_NOT_ALLOWED, FAILED_CODE, FALSE);
-        else run_msi(request, NULL, outcome);
+        /* the package, when it is cached and intact, is the fallback of remove_by_package */
+        else run_msi(request, SUCCEEDED(cached_file(request, item->msi_file, folder, path)) ? path : NULL, outcome);
         return;
     }
     switch (item->installer)
