@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "common.h"
+#include <shlobj.h>
 
 HMODULE wuapi_module(void)
 {
@@ -175,4 +176,79 @@ DWORD run_self(const WCHAR *args)
     GetModuleFileNameW(NULL, path, MAX_PATH);
     swprintf(cmdline, ARRAYSIZE(cmdline), L"\"%ls\" %ls", path, args);
     return run_process(cmdline);
+}
+
+static void openwua_data_path(WCHAR *path, const WCHAR *name)
+{
+    WCHAR base[MAX_PATH];
+
+    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, base));
+    swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\%ls", base, name);
+}
+
+void history_folder(WCHAR *path)
+{
+    openwua_data_path(path, L"History");
+}
+
+void history_mark(WCHAR *mark)
+{
+    WCHAR folder[MAX_PATH], pattern[MAX_PATH];
+    WIN32_FIND_DATAW data;
+    HANDLE find;
+
+    mark[0] = 0;
+    history_folder(folder);
+    swprintf(pattern, MAX_PATH, L"%ls\\*.wuh", folder);
+    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return;
+    do if (wcscmp(data.cFileName, mark) > 0) wcscpy(mark, data.cFileName);
+    while (FindNextFileW(find, &data));
+    FindClose(find);
+}
+
+void history_trim(const WCHAR *mark)
+{
+    WCHAR folder[MAX_PATH], path[MAX_PATH];
+    WIN32_FIND_DATAW data;
+    HANDLE find;
+
+    history_folder(folder);
+    swprintf(path, MAX_PATH, L"%ls\\*.wuh", folder);
+    if ((find = FindFirstFileW(path, &data)) == INVALID_HANDLE_VALUE) return;
+    do
+    {
+        if (wcscmp(data.cFileName, mark) <= 0) continue;
+        swprintf(path, MAX_PATH, L"%ls\\%ls", folder, data.cFileName);
+        DeleteFileW(path);
+    } while (FindNextFileW(find, &data));
+    FindClose(find);
+}
+
+LONGLONG log_end(void)
+{
+    WIN32_FILE_ATTRIBUTE_DATA data;
+    WCHAR path[MAX_PATH];
+
+    openwua_data_path(path, L"openwua.log");
+    if (!GetFileAttributesExW(path, GetFileExInfoStandard, &data)) return 0;
+    return ((LONGLONG)data.nFileSizeHigh << 32) | data.nFileSizeLow;
+}
+
+BOOL log_has(LONGLONG offset, const WCHAR *text)
+{
+    WCHAR path[MAX_PATH];
+    char line[4096], narrow[1024];
+    BOOL found = FALSE;
+    FILE *f;
+
+    openwua_data_path(path, L"openwua.log");
+    WideCharToMultiByte(CP_UTF8, 0, text, -1, narrow, sizeof(narrow), NULL, NULL);
+    if (!(f = _wfopen(path, L"rb"))) return FALSE;
+    /* shorter than before: moved aside at 8 MiB since, so all of it is new */
+    _fseeki64(f, 0, SEEK_END);
+    if (_ftelli64(f) < offset) offset = 0;
+    _fseeki64(f, offset, SEEK_SET);
+    while (!found && fgets(line, sizeof(line), f)) found = strstr(line, narrow) != NULL;
+    fclose(f);
+    return found;
 }

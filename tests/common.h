@@ -62,4 +62,16 @@ DWORD run_process(const WCHAR *cmdline);
  * the way to check that state persists into a new process. */
 DWORD run_self(const WCHAR *args);
 
+/* %ProgramData%\OpenWUA\History, where the history's entry files are. */
+void history_folder(WCHAR *path);
+/* The newest entry file's name ("" with none): entries are named by a growing number. */
+void history_mark(WCHAR *mark);
+/* Removes the entries written since the mark, so a test leaves the history as it found it. */
+void history_trim(const WCHAR *mark);
+
+/* The operations log: where it ends now, and whether a line after offset holds text
+ * (package IDs repeat across runs, as Wine reuses process IDs: look only at what a test added). */
+LONGLONG log_end(void);
+BOOL log_has(LONGLONG offset, const WCHAR *text);
+
 #endif

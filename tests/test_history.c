@@ -14,14 +14,6 @@
 
 /* --- helpers --- */
 
-static void history_folder(WCHAR path[MAX_PATH])
-{
-    WCHAR base[MAX_PATH];
-
-    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, base));
-    swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\History", base);
-}
-
 static void history_file(const WCHAR *name, WCHAR path[MAX_PATH])
 {
     WCHAR folder[MAX_PATH];

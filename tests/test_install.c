@@ -568,41 +568,6 @@ static void no_updates_is_wu_e_no_update(void **state)
 
 /* --- command-line installers --- */
 
-static void log_path(WCHAR *path)
-{
-    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, path));
-    wcscat(path, L"\\OpenWUA\\openwua.log");
-}
-
-/* Where the operations log ends now: what a test's operations add comes after it
- * (package IDs repeat across runs, as Wine reuses process IDs). */
-static LONGLONG log_end(void)
-{
-    WIN32_FILE_ATTRIBUTE_DATA data;
-    WCHAR path[MAX_PATH];
-
-    log_path(path);
-    if (!GetFileAttributesExW(path, GetFileExInfoStandard, &data)) return 0;
-    return ((LONGLONG)data.nFileSizeHigh << 32) | data.nFileSizeLow;
-}
-
-/* Whether a line of the log after offset holds text. */
-static BOOL log_has(LONGLONG offset, const WCHAR *text)
-{
-    WCHAR path[MAX_PATH];
-    char line[4096], narrow[1024];
-    BOOL found = FALSE;
-    FILE *f;
-
-    log_path(path);
-    WideCharToMultiByte(CP_UTF8, 0, text, -1, narrow, sizeof(narrow), NULL, NULL);
-    if (!(f = _wfopen(path, L"rb"))) return FALSE;
-    _fseeki64(f, offset, SEEK_SET);
-    while (!found && fgets(line, sizeof(line), f)) found = strstr(line, narrow) != NULL;
-    fclose(f);
-    return found;
-}
-
 static void command_line_exit_codes_are_mapped(void **state)
 {
     struct package p[8];

@@ -240,48 +240,6 @@ static BOOL read_dump(WCHAR *line, size_t chars, DWORD *parent)
 
 /* --- history and state left by installs: removed again --- */
 
-static void history_folder(WCHAR *path)
-{
-    WCHAR base[MAX_PATH];
-
-    assert_hr(S_OK, SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, base));
-    swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\History", base);
-}
-
-/* The newest entry name (entries are named by a growing sequence number). */
-static void history_mark(WCHAR *mark)
-{
-    WCHAR folder[MAX_PATH], pattern[MAX_PATH];
-    WIN32_FIND_DATAW data;
-    HANDLE find;
-
-    mark[0] = 0;
-    history_folder(folder);
-    swprintf(pattern, MAX_PATH, L"%ls\\*.wuh", folder);
-    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return;
-    do if (wcscmp(data.cFileName, mark) > 0) wcscpy(mark, data.cFileName);
-    while (FindNextFileW(find, &data));
-    FindClose(find);
-}
-
-static void history_trim(const WCHAR *mark)
-{
-    WCHAR folder[MAX_PATH], path[MAX_PATH];
-    WIN32_FIND_DATAW data;
-    HANDLE find;
-
-    history_folder(folder);
-    swprintf(path, MAX_PATH, L"%ls\\*.wuh", folder);
-    if ((find = FindFirstFileW(path, &data)) == INVALID_HANDLE_VALUE) return;
-    do
-    {
-        if (wcscmp(data.cFileName, mark) <= 0) continue;
-        swprintf(path, MAX_PATH, L"%ls\\%ls", folder, data.cFileName);
-        DeleteFileW(path);
-    } while (FindNextFileW(find, &data));
-    FindClose(find);
-}
-
 static void remove_product_a(void)
 {
     MsiSetInternalUI(INSTALLUILEVEL_NONE, NULL);
