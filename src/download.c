@@ -5,7 +5,6 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <windows.h>
-#include <shlobj.h>
 #include <shlwapi.h>
 #include <bcrypt.h>
 #include <wuerror.h>
@@ -13,6 +12,7 @@
 #include <wchar.h>
 #include "download.h"
 #include "digest.h"
+#include "datadir.h"
 
 #define MAX_NAME 255
 
@@ -336,60 +336,24 @@ HRESULT download_verify(const WCHAR *path, const struct catalog_file *file)
 
 /* --- the cache --- */
 
-static HRESULT make_folder(const WCHAR *path)
-{
-    DWORD error;
-
-    if (CreateDirectoryW(path, NULL)) return S_OK;
-    error = GetLastError();
-    return error == ERROR_ALREADY_EXISTS ? S_OK : HRESULT_FROM_WIN32(error);
-}
-
-/* ProgramData, looked up once: the shell's lookup costs more than checking a cached file. */
-static WCHAR program_data[MAX_PATH];
-static HRESULT program_data_hr;
-static INIT_ONCE program_data_once = INIT_ONCE_STATIC_INIT;
-
-static BOOL CALLBACK find_program_data(INIT_ONCE *once, void *param, void **context)
-{
-    (void)once; (void)param; (void)context;
-    program_data_hr = SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA | CSIDL_FLAG_CREATE, NULL, SHGFP_TYPE_CURRENT,
-                                       program_data);
-    return TRUE;
-}
-
 /* %ProgramData%\OpenWUA\<kind>\<UpdateID>, made as needed when create is TRUE. */
 static HRESULT update_folder(const WCHAR *kind, const GUID *update, BOOL create, WCHAR path[MAX_PATH])
 {
-    const WCHAR *levels[] = { L"\\OpenWUA", kind, L"\\" };
-    const WCHAR *base = program_data;
     size_t used;
     HRESULT hr;
-    int i;
 
-    InitOnceExecuteOnce(&program_data_once, find_program_data, NULL, NULL);
-    if (FAILED(program_data_hr)) return program_data_hr;
-    if (wcslen(base) + 64 >= MAX_PATH) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
-    wcscpy(path, base);
-    for (i = 0; i < 3; i++)
-    {
-        wcscat(path, levels[i]);
-        if (i == 2)
-        {
-            used = wcslen(path);
-            swprintf(path + used, MAX_PATH - used, L"%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-                     (unsigned long)update->Data1, update->Data2, update->Data3, update->Data4[0], update->Data4[1],
-                     update->Data4[2], update->Data4[3], update->Data4[4], update->Data4[5], update->Data4[6],
-                     update->Data4[7]);
-        }
-        if (create && FAILED(hr = make_folder(path))) return hr;
-    }
-    return S_OK;
+    if (FAILED(hr = data_folder(kind, create, path))) return hr;
+    used = wcslen(path);
+    swprintf(path + used, MAX_PATH - used, L"\\%08lx-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             (unsigned long)update->Data1, update->Data2, update->Data3, update->Data4[0], update->Data4[1],
+             update->Data4[2], update->Data4[3], update->Data4[4], update->Data4[5], update->Data4[6],
+             update->Data4[7]);
+    return create ? data_make_folder(path) : S_OK;
 }
 
 HRESULT download_folder(const GUID *update, BOOL create, WCHAR path[MAX_PATH])
 {
-    return update_folder(L"\\Download", update, create, path);
+    return update_folder(L"Download", update, create, path);
 }
 
 static HRESULT path_in(WCHAR path[MAX_PATH], const WCHAR *folder, const WCHAR *name)
@@ -466,7 +430,7 @@ static HRESULT partial_paths(const GUID *update, const WCHAR *name, BOOL create,
     WCHAR folder[MAX_PATH];
     HRESULT hr;
 
-    if (FAILED(hr = update_folder(L"\\Partial", update, create, folder))) return hr;
+    if (FAILED(hr = update_folder(L"Partial", update, create, folder))) return hr;
     if (wcslen(folder) + wcslen(name) + 12 >= MAX_PATH) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
     swprintf(part, MAX_PATH, L"%ls\\%ls.part", folder, name);
     swprintf(validator, MAX_PATH, L"%ls\\%ls.validator", folder, name);
@@ -579,7 +543,7 @@ static HRESULT fetch_in(const GUID *update, const struct catalog_file *file, BOO
     if (SUCCEEDED(hr)) hr = move_in(part, final, file);
     /* the digest is the last word: content that fails it is no part to continue */
     if (SUCCEEDED(hr) || hr == WU_E_DM_INCORRECTFILEHASH) discard_part(part, validator);
-    if (SUCCEEDED(update_folder(L"\\Partial", update, FALSE, folder))) RemoveDirectoryW(folder);
+    if (SUCCEEDED(update_folder(L"Partial", update, FALSE, folder))) RemoveDirectoryW(folder);
     return hr;
 }
 
@@ -719,6 +683,14 @@ static BOOL cached_copy_ok(const WCHAR *path, const struct catalog_file *file)
     if (GetFileAttributesExW(path, GetFileExInfoStandard, &after) && same_data(&before, &after))
         remember_verified(path, file, &before);
     return TRUE;
+}
+
+BOOL download_cached(const GUID *update, const struct catalog_file *file)
+{
+    WCHAR folder[MAX_PATH], final[MAX_PATH];
+
+    return download_name_is_safe(file->name) && SUCCEEDED(download_folder(update, FALSE, folder))
+           && SUCCEEDED(path_in(final, folder, file->name)) && cached_copy_ok(final, file);
 }
 
 HRESULT download_file(const GUID *update, const struct catalog_file *file, BOOL force,

@@ -44,6 +44,10 @@ HRESULT download_folder(const GUID *update, BOOL create, WCHAR path[MAX_PATH]);
 HRESULT download_file(const GUID *update, const struct catalog_file *file, BOOL force,
                       const struct transport_options *options, BOOL *fetched, BOOL *removed);
 
+/* TRUE when the file is in the update's cache folder and intact (a copy this
+ * process checked and that has not changed since is not read again). */
+BOOL download_cached(const GUID *update, const struct catalog_file *file);
+
 /* Copies an update's cached file into folder (which must exist), after
  * checking it.  WU_E_DM_NOTDOWNLOADED when it is not in the cache. */
 HRESULT download_copy_out(const GUID *update, const struct catalog_file *file, const WCHAR *folder);

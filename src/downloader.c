@@ -11,7 +11,6 @@
  * Copyright 2026 the OpenWUA authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <stdio.h>
 #include <shlwapi.h>
 #include "private.h"
 #include "log.h"
@@ -113,20 +112,13 @@ static HRESULT update_result_create(HRESULT hr, OperationResultCode code, IUpdat
 
 /* --- IDownloadResult --- */
 
-struct outcome
-{
-    HRESULT hr;
-    OperationResultCode code;
-};
-
 struct result
 {
     IDownloadResult IDownloadResult_iface;
     LONG refs;
-    HRESULT hr;
-    OperationResultCode code;
+    struct update_outcome overall;
     LONG count;
-    struct outcome *updates;
+    struct update_outcome *updates;
 };
 
 static struct dispatch_type result_type = DISPATCH_TYPE(IID_IDownloadResult);
@@ -173,14 +165,14 @@ DEFINE_IDISPATCH(result, IDownloadResult, result_type)
 static HRESULT WINAPI result_get_HResult(IDownloadResult *iface, LONG *out)
 {
     if (!out) return E_POINTER;
-    *out = impl_from_IDownloadResult(iface)->hr;
+    *out = impl_from_IDownloadResult(iface)->overall.hr;
     return S_OK;
 }
 
 static HRESULT WINAPI result_get_ResultCode(IDownloadResult *iface, OperationResultCode *out)
 {
     if (!out) return E_POINTER;
-    *out = impl_from_IDownloadResult(iface)->code;
+    *out = impl_from_IDownloadResult(iface)->overall.code;
     return S_OK;
 }
 
@@ -211,26 +203,16 @@ static const IDownloadResultVtbl result_vtbl =
 /* Folds the per-update outcomes: all succeeded, some, or none.  The call's
  * HResult is S_OK unless every update failed; then it is the first update's.
  * Any update aborted (BeginDownload and RequestAbort): orcAborted, S_OK. */
-static HRESULT result_create(struct outcome *updates, LONG count, IDownloadResult **out)
+static HRESULT result_create(struct update_outcome *updates, LONG count, IDownloadResult **out)
 {
     struct result *This;
-    LONG i, succeeded = 0, aborted = 0;
 
     if (!(This = calloc(1, sizeof(*This)))) return E_OUTOFMEMORY;
     This->IDownloadResult_iface.lpVtbl = &result_vtbl;
     This->refs = 1;
     This->updates = updates;
     This->count = count;
-    for (i = 0; i < count; i++)
-    {
-        if (updates[i].code == orcSucceeded) succeeded++;
-        if (updates[i].code == orcAborted) aborted++;
-    }
-    if (aborted) This->code = orcAborted;
-    else if (succeeded == count) This->code = orcSucceeded;
-    else if (succeeded) This->code = orcSucceededWithErrors;
-    else This->code = orcFailed;
-    This->hr = This->code == orcFailed ? updates[0].hr : S_OK;
+    outcome_fold(updates, count, &This->overall);
     object_created();
     *out = &This->IDownloadResult_iface;
     return S_OK;
@@ -507,15 +489,10 @@ static HRESULT copy_paths(struct update_record *record, const struct file_list *
 /* Whether every file of the update is in the cache and intact. */
 static BOOL all_cached(struct update_record *record, const struct file_list *list)
 {
-    WCHAR folder[MAX_PATH], path[MAX_PATH];
     unsigned int i;
 
-    if (FAILED(download_folder(&record->id, FALSE, folder))) return FALSE;
     for (i = 0; i < list->count; i++)
-    {
-        if (swprintf(path, MAX_PATH, L"%ls\\%ls", folder, list->files[i].name) < 0) return FALSE;
-        if (download_verify(path, &list->files[i]) != S_OK) return FALSE;
-    }
+        if (!download_cached(&record->id, &list->files[i])) return FALSE;
     return TRUE;
 }
 
@@ -581,7 +558,7 @@ struct progress_record
     ULONGLONG processed_bytes;  /* the sizes of the updates processed so far */
     LONG processed;
     LONG count;
-    struct outcome *outcomes;   /* count */
+    struct update_outcome *outcomes;   /* count */
 };
 
 static LONG percent(ULONGLONG part, ULONGLONG whole)
@@ -955,7 +932,7 @@ static HRESULT download_work(struct job *job, void *context, IUnknown **out)
     struct download_task *task = context;
     struct progress_record *r = &task->record;
     struct update_hook hook = { job_abort_flag(job), task_bytes, task };
-    struct outcome *outcomes;
+    struct update_outcome *outcomes;
     IDownloadResult *result;
     ULONGLONG total = 0;
     LONG i, count = r->count;
@@ -1222,7 +1199,7 @@ static HRESULT WINAPI downloader_Download(IUpdateDownloader *iface, IDownloadRes
     struct downloader *This = impl_from_IUpdateDownloader(iface);
     struct proxy_setting proxy;
     IUpdateCollection *updates;
-    struct outcome *outcomes;
+    struct update_outcome *outcomes;
     IUpdate *update;
     LONG i, count = 0;
     HRESULT hr;

@@ -16,12 +16,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <windows.h>
-#include <shlobj.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include "digest.h"
+#include "datadir.h"
 #include "history.h"
 
 #define ENTRY_MAGIC 0x3148574fu     /* "OWH1" */
@@ -32,49 +32,6 @@ static const WCHAR mutex_name[] = L"Global\\OpenWUA.History";
 
 /* --- where the files live --- */
 
-static WCHAR history_folder[MAX_PATH];
-static HRESULT history_folder_hr;
-static INIT_ONCE history_folder_once = INIT_ONCE_STATIC_INIT;
-
-static BOOL CALLBACK find_history_folder(INIT_ONCE *once, void *param, void **context)
-{
-    WCHAR base[MAX_PATH];
-
-    (void)once; (void)param; (void)context;
-    history_folder_hr = SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA | CSIDL_FLAG_CREATE, NULL, SHGFP_TYPE_CURRENT,
-                                         base);
-    if (SUCCEEDED(history_folder_hr) && wcslen(base) + 64 >= MAX_PATH)
-        history_folder_hr = HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
-    if (SUCCEEDED(history_folder_hr)) swprintf(history_folder, MAX_PATH, L"%ls\\OpenWUA\\History", base);
-    return TRUE;
-}
-
-static HRESULT get_folder(const WCHAR **folder)
-{
-    InitOnceExecuteOnce(&history_folder_once, find_history_folder, NULL, NULL);
-    *folder = history_folder;
-    return history_folder_hr;
-}
-
-static HRESULT make_folder(const WCHAR *path)
-{
-    DWORD error;
-
-    if (CreateDirectoryW(path, NULL)) return S_OK;
-    error = GetLastError();
-    return error == ERROR_ALREADY_EXISTS ? S_OK : HRESULT_FROM_WIN32(error);
-}
-
-static HRESULT make_folders(const WCHAR *folder)
-{
-    WCHAR parent[MAX_PATH];
-    HRESULT hr;
-
-    wcscpy(parent, folder);
-    *wcsrchr(parent, '\\') = 0;
-    if (FAILED(hr = make_folder(parent))) return hr;
-    return make_folder(folder);
-}
 
 static void entry_path(WCHAR path[MAX_PATH], const WCHAR *folder, ULONGLONG seq, const WCHAR *ext)
 {
@@ -503,15 +460,16 @@ static HRESULT commit(const WCHAR *folder, const struct writer *w)
 
 HRESULT history_append(const struct history_entry *entry)
 {
-    const WCHAR *folder;
+    WCHAR folder[MAX_PATH];
     struct writer w;
     HANDLE mutex;
     HRESULT hr;
 
     if (!entry) return E_POINTER;
-    if (FAILED(hr = get_folder(&folder))) return hr;
+    if (FAILED(hr = data_folder(L"History", FALSE, folder))) return hr;
     if (FAILED(hr = encode(entry, &w))) return hr;
-    if (SUCCEEDED(hr = seal(&w)) && SUCCEEDED(hr = make_folders(folder)) && SUCCEEDED(hr = lock_writers(&mutex)))
+    if (SUCCEEDED(hr = seal(&w)) && SUCCEEDED(hr = data_folder(L"History", TRUE, folder))
+        && SUCCEEDED(hr = lock_writers(&mutex)))
     {
         remove_stale_temps(folder);
         hr = commit(folder, &w);
@@ -556,14 +514,15 @@ static BOOL keep(struct entry_list *list, struct history_entry *e)
 static HRESULT walk(const GUID *update_id, LONG start, LONG count, struct entry_list *list, LONG *total)
 {
     WCHAR path[MAX_PATH];
-    const WCHAR *folder;
+    WCHAR folder[MAX_PATH];
     struct seq_list names;
     struct history_entry e;
     LONG seen = 0;
     size_t i;
     HRESULT hr = S_OK;
 
-    if (FAILED(hr = get_folder(&folder)) || FAILED(hr = list_files(folder, L"wuh", &names))) return hr;
+    if (FAILED(hr = data_folder(L"History", FALSE, folder)) || FAILED(hr = list_files(folder, L"wuh", &names)))
+        return hr;
     for (i = 0; i < names.count && SUCCEEDED(hr) && (total || list->count < count); i++)
     {
         entry_path(path, folder, names.items[i], L"wuh");

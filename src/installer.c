@@ -26,18 +26,11 @@ static LONG installing;
 
 /* --- IUpdateInstallationResult --- */
 
-struct outcome
-{
-    HRESULT hr;
-    OperationResultCode code;
-    BOOL reboot;
-};
-
 struct update_result
 {
     IUpdateInstallationResult IUpdateInstallationResult_iface;
     LONG refs;
-    struct outcome outcome;
+    struct update_outcome outcome;
 };
 
 static struct dispatch_type update_result_type = DISPATCH_TYPE(IID_IUpdateInstallationResult);
@@ -114,7 +107,7 @@ static const IUpdateInstallationResultVtbl update_result_vtbl =
     update_result_get_ResultCode,
 };
 
-static HRESULT update_result_create(const struct outcome *outcome, IUpdateInstallationResult **out)
+static HRESULT update_result_create(const struct update_outcome *outcome, IUpdateInstallationResult **out)
 {
     struct update_result *This;
 
@@ -133,9 +126,9 @@ struct result
 {
     IInstallationResult IInstallationResult_iface;
     LONG refs;
-    struct outcome overall;
+    struct update_outcome overall;
     LONG count;
-    struct outcome *updates;
+    struct update_outcome *updates;
 };
 
 static struct dispatch_type result_type = DISPATCH_TYPE(IID_IInstallationResult);
@@ -227,27 +220,16 @@ static const IInstallationResultVtbl result_vtbl =
 /* Folds the per-update outcomes as the downloader does: all succeeded, some,
  * none; any aborted: orcAborted.  HResult is S_OK unless every update failed,
  * then the first update's.  RebootRequired when any update needs a restart. */
-static HRESULT result_create(struct outcome *updates, LONG count, IInstallationResult **out)
+static HRESULT result_create(struct update_outcome *updates, LONG count, IInstallationResult **out)
 {
     struct result *This;
-    LONG i, succeeded = 0, aborted = 0;
 
     if (!(This = calloc(1, sizeof(*This)))) return E_OUTOFMEMORY;
     This->IInstallationResult_iface.lpVtbl = &result_vtbl;
     This->refs = 1;
     This->updates = updates;
     This->count = count;
-    for (i = 0; i < count; i++)
-    {
-        if (updates[i].code == orcSucceeded) succeeded++;
-        if (updates[i].code == orcAborted) aborted++;
-        if (updates[i].reboot) This->overall.reboot = TRUE;
-    }
-    if (aborted) This->overall.code = orcAborted;
-    else if (succeeded == count) This->overall.code = orcSucceeded;
-    else if (succeeded) This->overall.code = orcSucceededWithErrors;
-    else This->overall.code = orcFailed;
-    This->overall.hr = This->overall.code == orcFailed ? updates[0].hr : S_OK;
+    outcome_fold(updates, count, &This->overall);
     object_created();
     *out = &This->IInstallationResult_iface;
     return S_OK;
@@ -266,7 +248,7 @@ struct progress_record
     LONG current_percent;
     LONG processed;
     LONG count;
-    struct outcome *outcomes;   /* count; code orcNotStarted until started */
+    struct update_outcome *outcomes;   /* count; code orcNotStarted until started */
 };
 
 static LONG record_percent(const struct progress_record *r)
@@ -661,7 +643,7 @@ static HRESULT run_task(struct install_task *task, const volatile LONG *abort, I
 {
     struct progress_record *r = &task->record;
     struct install_outcome outcome;
-    struct outcome *outcomes;
+    struct update_outcome *outcomes;
     LONG i, count = r->count;
     HRESULT hr;
 

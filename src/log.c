@@ -6,8 +6,8 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <shlobj.h>
 #include "log.h"
+#include "datadir.h"
 #include "private.h"
 
 #define LOG_LIMIT (8u << 20)
@@ -40,10 +40,7 @@ static BOOL CALLBACK open_log(INIT_ONCE *once, void *param, void **context)
     InitializeCriticalSection(&log_lock);
     if (SUCCEEDED(state_get_dword(state_key_openwua, L"LogLevel", &level))) log_level = min(level, LOG_DETAIL);
     if (log_level == LOG_NONE) return TRUE;
-    if (FAILED(SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA, NULL, SHGFP_TYPE_CURRENT, folder))) return TRUE;
-    if (wcslen(folder) + 24 >= MAX_PATH) return TRUE;
-    wcscat(folder, L"\\OpenWUA");
-    CreateDirectoryW(folder, NULL);
+    if (FAILED(data_folder(NULL, TRUE, folder))) return TRUE;
     swprintf(path, MAX_PATH, L"%ls\\openwua.log", folder);
     rotate(folder, path);
     log_file = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,

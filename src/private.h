@@ -103,6 +103,21 @@ HRESULT client_id_get(struct client_id *id, const WCHAR *unset, BSTR *out);
 HRESULT client_id_put(struct client_id *id, BSTR value);
 void client_id_free(struct client_id *id);
 
+/* One update's outcome in a download or installation result. */
+struct update_outcome
+{
+    HRESULT hr;
+    OperationResultCode code;
+    BOOL reboot;                /* installations only */
+};
+
+/* The overall result of a download or installation (util.c): orcAborted when
+ * any update was aborted, else orcSucceeded when all succeeded,
+ * orcSucceededWithErrors when some did, orcFailed when none did; HResult is
+ * S_OK unless all failed (then the first update's); RebootRequired when any
+ * update's is. */
+void outcome_fold(const struct update_outcome *updates, LONG count, struct update_outcome *overall);
+
 /* --- persistent state in the registry (state.c); no COM in it --- */
 HRESULT state_get_dword(const WCHAR *subkey, const WCHAR *name, DWORD *value);
 HRESULT state_set_dword(const WCHAR *subkey, const WCHAR *name, DWORD value);

@@ -15,11 +15,11 @@
 #include <wchar.h>
 #include <windows.h>
 #include <winhttp.h>
-#include <shlobj.h>
 #include <shlwapi.h>
 #include <bcrypt.h>
 #include <wuerror.h>
 #include "transport.h"
+#include "datadir.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -615,30 +615,6 @@ static HRESULT url_hash(const WCHAR *url, WCHAR hex[65])
     return S_OK;
 }
 
-static HRESULT make_folder(const WCHAR *path)
-{
-    DWORD error;
-
-    if (CreateDirectoryW(path, NULL)) return S_OK;
-    error = GetLastError();
-    return error == ERROR_ALREADY_EXISTS ? S_OK : HRESULT_FROM_WIN32(error);
-}
-
-/* %ProgramData%\OpenWUA\<folder>, created as needed. */
-static HRESULT cache_folder(const WCHAR *folder, WCHAR *path)
-{
-    WCHAR base[MAX_PATH];
-    HRESULT hr;
-
-    if (FAILED(hr = SHGetFolderPathW(NULL, CSIDL_COMMON_APPDATA | CSIDL_FLAG_CREATE, NULL, SHGFP_TYPE_CURRENT, base)))
-        return hr;
-    if (swprintf(path, MAX_PATH, L"%ls\\OpenWUA", base) < 0) return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
-    if (FAILED(hr = make_folder(path))) return hr;
-    if (swprintf(path, MAX_PATH, L"%ls\\OpenWUA\\%ls", base, folder) < 0)
-        return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
-    return make_folder(path);
-}
-
 /* One fetch of a URL into the cache at a time, across processes.  A holder
  * that dies leaves the mutex abandoned, which the next waiter simply takes. */
 static HRESULT cache_lock(const WCHAR *hash, const struct transport_options *options, HANDLE *mutex)
@@ -726,7 +702,7 @@ static HRESULT cache_paths(const WCHAR *url, const WCHAR *folder, const WCHAR *e
     WCHAR path[MAX_PATH];
     HRESULT hr;
 
-    if (FAILED(hr = url_hash(url, hash)) || FAILED(hr = cache_folder(folder, path))) return hr;
+    if (FAILED(hr = url_hash(url, hash)) || FAILED(hr = data_folder(folder, TRUE, path))) return hr;
     if (swprintf(validator, MAX_PATH, L"%ls\\%ls.validator", path, hash) < 0)
         return HRESULT_FROM_WIN32(ERROR_FILENAME_EXCED_RANGE);
     if (!(*data = malloc(MAX_PATH * sizeof(WCHAR)))) return E_OUTOFMEMORY;

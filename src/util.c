@@ -92,3 +92,21 @@ void client_id_free(struct client_id *id)
     SysFreeString(id->value);
     id->value = NULL;
 }
+
+void outcome_fold(const struct update_outcome *updates, LONG count, struct update_outcome *overall)
+{
+    LONG i, succeeded = 0, aborted = 0;
+
+    overall->reboot = FALSE;
+    for (i = 0; i < count; i++)
+    {
+        if (updates[i].code == orcSucceeded) succeeded++;
+        if (updates[i].code == orcAborted) aborted++;
+        if (updates[i].reboot) overall->reboot = TRUE;
+    }
+    if (aborted) overall->code = orcAborted;
+    else if (succeeded == count) overall->code = orcSucceeded;
+    else if (succeeded) overall->code = orcSucceededWithErrors;
+    else overall->code = orcFailed;
+    overall->hr = overall->code == orcFailed && count ? updates[0].hr : S_OK;
+}
