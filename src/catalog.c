@@ -3,30 +3,21 @@
  *
  * One streaming pass with XmlLite over each XML document, building the model
  * as elements go by: no DOM, nothing kept of the XML once it is read.  Elements
- * are told apart by namespace URI and local name, never by prefix.  A .cab is
- * unpacked with FDI, one entry at a time, into a scratch file only this
- * process can open; the names inside the cab are checked but never used as
- * paths.
+ * are told apart by namespace URI and local name, never by prefix.  Where the
+ * documents come from (files, cabinets, URLs) is catalog_source.c's business.
  *
  * Copyright 2026 the OpenWUA authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <windows.h>
 #include <ole2.h>
 #include <xmllite.h>
-#include <fdi.h>
-#include <shlwapi.h>
-#include <bcrypt.h>
 #include <wincrypt.h>
 #include <wuerror.h>
 #include "openwua_wuapi.h"
-#include "catalog.h"
-#include "digest.h"
-#include "transport.h"
+#include "catalog_loader.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -377,7 +368,7 @@ static HRESULT parse_digest(WCHAR *value, BYTE *out, DWORD size)
 
 /* --- reading XML --- */
 
-struct loader
+struct catalog_loader
 {
     IXmlReader *reader;
     struct catalog *catalog;
@@ -411,7 +402,7 @@ static HRESULT xml_error(HRESULT hr)
 /* Wine's XmlLite (8.0) does not fail on a document that ends inside an
  * element: Read returns the last node again and again.  Two nodes in a row of
  * the same type at the same place are that. */
-static BOOL same_node_again(struct loader *loader, XmlNodeType type)
+static BOOL same_node_again(struct catalog_loader *loader, XmlNodeType type)
 {
     UINT line = 0, column = 0;
     BOOL same;
@@ -426,7 +417,7 @@ static BOOL same_node_again(struct loader *loader, XmlNodeType type)
 }
 
 /* S_FALSE at the end of the document. */
-static HRESULT read_node(struct loader *loader, XmlNodeType *type)
+static HRESULT read_node(struct catalog_loader *loader, XmlNodeType *type)
 {
     HRESULT hr = IXmlReader_Read(loader->reader, type);
 
@@ -436,7 +427,7 @@ static HRESULT read_node(struct loader *loader, XmlNodeType *type)
 }
 
 /* Reading inside an element: the document may not end there. */
-static HRESULT read_inner_node(struct loader *loader, XmlNodeType *type)
+static HRESULT read_inner_node(struct catalog_loader *loader, XmlNodeType *type)
 {
     HRESULT hr = read_node(loader, type);
 
@@ -445,7 +436,7 @@ static HRESULT read_inner_node(struct loader *loader, XmlNodeType *type)
 
 /* An element in no namespace must have no prefix: Wine's XmlLite (8.0) lets an
  * undeclared one through. */
-static HRESULT check_prefix(struct loader *loader)
+static HRESULT check_prefix(struct catalog_loader *loader)
 {
     const WCHAR *name;
     HRESULT hr;
@@ -454,7 +445,7 @@ static HRESULT check_prefix(struct loader *loader)
     return wcschr(name, ':') ? WU_E_XML_INVALID : S_OK;
 }
 
-static HRESULT get_node(struct loader *loader, struct node *node)
+static HRESULT get_node(struct catalog_loader *loader, struct node *node)
 {
     HRESULT hr;
 
@@ -467,7 +458,7 @@ static HRESULT get_node(struct loader *loader, struct node *node)
 
 /* Moves to the next child element of parent: S_OK there, S_FALSE at the
  * parent's end.  Text, comments and processing instructions are passed over. */
-static HRESULT next_child(struct loader *loader, const struct node *parent, struct node *child)
+static HRESULT next_child(struct catalog_loader *loader, const struct node *parent, struct node *child)
 {
     XmlNodeType type;
     HRESULT hr;
@@ -482,7 +473,7 @@ static HRESULT next_child(struct loader *loader, const struct node *parent, stru
 }
 
 /* Passes over the element and everything in it. */
-static HRESULT skip_element(struct loader *loader, const struct node *node)
+static HRESULT skip_element(struct catalog_loader *loader, const struct node *node)
 {
     unsigned int depth = 1;
     XmlNodeType type;
@@ -499,7 +490,7 @@ static HRESULT skip_element(struct loader *loader, const struct node *node)
 }
 
 /* The text of the element as written; elements inside it are passed over. */
-static HRESULT read_text(struct loader *loader, const struct node *node, WCHAR **out)
+static HRESULT read_text(struct catalog_loader *loader, const struct node *node, WCHAR **out)
 {
     WCHAR *text = NULL, *grown;
     const WCHAR *value;
@@ -545,7 +536,7 @@ static HRESULT read_text(struct loader *loader, const struct node *node, WCHAR *
 }
 
 /* The text with the white space at its ends dropped. */
-static HRESULT read_value(struct loader *loader, const struct node *node, WCHAR **out)
+static HRESULT read_value(struct catalog_loader *loader, const struct node *node, WCHAR **out)
 {
     HRESULT hr = read_text(loader, node, out);
 
@@ -554,13 +545,13 @@ static HRESULT read_value(struct loader *loader, const struct node *node, WCHAR 
 }
 
 /* A text element that may appear once. */
-static HRESULT set_text(struct loader *loader, const struct node *node, WCHAR **field)
+static HRESULT set_text(struct catalog_loader *loader, const struct node *node, WCHAR **field)
 {
     if (*field) return WU_E_XML_INVALID;
     return read_value(loader, node, field);
 }
 
-static HRESULT add_text(struct loader *loader, const struct node *node, struct string_list *list)
+static HRESULT add_text(struct catalog_loader *loader, const struct node *node, struct string_list *list)
 {
     WCHAR *text;
     HRESULT hr;
@@ -597,7 +588,7 @@ static WCHAR *take(struct attr *attr)
 
 /* Reads the unqualified attributes named in attrs; the SDP schemas have no
  * others (namespace declarations are attributes to XmlLite too). */
-static HRESULT read_attrs(struct loader *loader, struct attr *attrs, unsigned int count)
+static HRESULT read_attrs(struct catalog_loader *loader, struct attr *attrs, unsigned int count)
 {
     const WCHAR *ns, *name, *value;
     unsigned int i;
@@ -638,7 +629,7 @@ static HRESULT read_attrs(struct loader *loader, struct attr *attrs, unsigned in
 
 /* Every attribute but namespace declarations and qualified ones, as written:
  * the evaluator gives them meaning. */
-static HRESULT copy_rule_attrs(struct loader *loader, struct rule *rule)
+static HRESULT copy_rule_attrs(struct catalog_loader *loader, struct rule *rule)
 {
     const WCHAR *ns, *name, *value;
     HRESULT hr;
@@ -660,7 +651,7 @@ static HRESULT copy_rule_attrs(struct loader *loader, struct rule *rule)
 
 /* Any element, known or not: an unknown one stays in the tree as RULE_UNKNOWN,
  * so the evaluator sees exactly what the catalog says. */
-static HRESULT parse_rule(struct loader *loader, const struct node *node, struct rule **out)
+static HRESULT parse_rule(struct catalog_loader *loader, const struct node *node, struct rule **out)
 {
     struct rule *rule, *sub;
     struct node child;
@@ -680,7 +671,7 @@ static HRESULT parse_rule(struct loader *loader, const struct node *node, struct
 }
 
 /* IsInstalled, IsInstallable, IsSuperseded: once each, holding exactly one rule. */
-static HRESULT parse_rule_container(struct loader *loader, const struct node *node, struct rule **out)
+static HRESULT parse_rule_container(struct catalog_loader *loader, const struct node *node, struct rule **out)
 {
     struct rule *rule = NULL;
     struct node child;
@@ -705,7 +696,7 @@ static HRESULT parse_rule_container(struct loader *loader, const struct node *no
 
 /* --- installable items --- */
 
-static HRESULT parse_applicability(struct loader *loader, const struct node *node, struct catalog_item *item)
+static HRESULT parse_applicability(struct catalog_loader *loader, const struct node *node, struct catalog_item *item)
 {
     struct node child;
     HRESULT hr;
@@ -722,7 +713,7 @@ static HRESULT parse_applicability(struct loader *loader, const struct node *nod
 }
 
 /* InstallProperties / UninstallProperties; the names are in WUA's enum order. */
-static HRESULT parse_behavior(struct loader *loader, const struct node *node, struct catalog_behavior *behavior)
+static HRESULT parse_behavior(struct catalog_loader *loader, const struct node *node, struct catalog_behavior *behavior)
 {
     static const WCHAR *const impacts[] = { L"Normal", L"Minor", L"RequiresExclusiveHandling" };
     static const WCHAR *const reboots[] = { L"NeverReboots", L"AlwaysRequiresReboot", L"CanRequestReboot" };
@@ -747,7 +738,7 @@ static HRESULT parse_behavior(struct loader *loader, const struct node *node, st
 
 static const WCHAR *const result_names[] = { L"Succeeded", L"Failed", L"Cancelled" };
 
-static HRESULT parse_return_code(struct loader *loader, const struct node *node, struct catalog_item *item)
+static HRESULT parse_return_code(struct catalog_loader *loader, const struct node *node, struct catalog_item *item)
 {
     enum { CODE, RESULT, REBOOT };
     struct attr attrs[] = { { .name = L"Code" }, { .name = L"Result" }, { .name = L"Reboot" } };
@@ -769,7 +760,7 @@ static HRESULT parse_return_code(struct loader *loader, const struct node *node,
     return skip_element(loader, node);      /* localized descriptions */
 }
 
-static HRESULT parse_command_line(struct loader *loader, const struct node *node, struct catalog_item *item)
+static HRESULT parse_command_line(struct catalog_loader *loader, const struct node *node, struct catalog_item *item)
 {
     enum { PROGRAM, ARGUMENTS, DEFAULT_RESULT, REBOOT };
     struct attr attrs[] = { { .name = L"Program" }, { .name = L"Arguments" }, { .name = L"DefaultResult" },
@@ -803,7 +794,7 @@ static HRESULT parse_command_line(struct loader *loader, const struct node *node
     return FAILED(hr) ? hr : S_OK;
 }
 
-static HRESULT parse_msi(struct loader *loader, const struct node *node, struct catalog_item *item)
+static HRESULT parse_msi(struct catalog_loader *loader, const struct node *node, struct catalog_item *item)
 {
     enum { FILE_NAME, PRODUCT, COMMAND_LINE, UNINSTALL };
     struct attr attrs[] = { { .name = L"MsiFile" }, { .name = L"ProductCode" }, { .name = L"CommandLine" },
@@ -826,7 +817,7 @@ static HRESULT parse_msi(struct loader *loader, const struct node *node, struct 
     return skip_element(loader, node);
 }
 
-static HRESULT parse_msp(struct loader *loader, const struct node *node, struct catalog_item *item)
+static HRESULT parse_msp(struct catalog_loader *loader, const struct node *node, struct catalog_item *item)
 {
     enum { PATCH, COMMAND_LINE, UNINSTALL };
     struct attr attrs[] = { { .name = L"PatchCode" }, { .name = L"CommandLine" },
@@ -849,7 +840,7 @@ static HRESULT parse_msp(struct loader *loader, const struct node *node, struct 
     return FAILED(hr) ? hr : S_OK;
 }
 
-static HRESULT parse_additional_digest(struct loader *loader, const struct node *node, struct catalog_file *file)
+static HRESULT parse_additional_digest(struct catalog_loader *loader, const struct node *node, struct catalog_file *file)
 {
     struct attr attrs[] = { { .name = L"Algorithm" } };
     WCHAR *text;
@@ -867,18 +858,7 @@ static HRESULT parse_additional_digest(struct loader *loader, const struct node 
     file->has_sha256 = SUCCEEDED(hr);
     return hr;
 }
-
-BOOL catalog_allows_no_digest(void)
-{
-    DWORD value = 0, size = sizeof(value);
-
-    if (RegGetValueW(HKEY_LOCAL_MACHINE, L"Software\\OpenWUA", L"AllowContentWithoutDigest", RRF_RT_REG_DWORD, NULL,
-                     &value, &size))
-        return FALSE;
-    return value == 1;
-}
-
-static HRESULT parse_origin_file(struct loader *loader, const struct node *node, struct catalog_item *item)
+static HRESULT parse_origin_file(struct catalog_loader *loader, const struct node *node, struct catalog_item *item)
 {
     enum { DIGEST, NAME, SIZE, MODIFIED, URI };
     struct attr attrs[] = { { .name = L"Digest" }, { .name = L"FileName" }, { .name = L"Size" },
@@ -913,7 +893,7 @@ static HRESULT parse_origin_file(struct loader *loader, const struct node *node,
     return FAILED(hr) ? hr : S_OK;
 }
 
-static HRESULT parse_item_child(struct loader *loader, const struct node *child, struct catalog_item *item)
+static HRESULT parse_item_child(struct catalog_loader *loader, const struct node *child, struct catalog_item *item)
 {
     if (is(child, sdp_ns, L"ApplicabilityRules")) return parse_applicability(loader, child, item);
     if (is(child, sdp_ns, L"InstallProperties")) return parse_behavior(loader, child, &item->install);
@@ -926,7 +906,7 @@ static HRESULT parse_item_child(struct loader *loader, const struct node *child,
     return skip_element(loader, child);
 }
 
-static HRESULT parse_item(struct loader *loader, const struct node *node, struct catalog_package *package)
+static HRESULT parse_item(struct catalog_loader *loader, const struct node *node, struct catalog_package *package)
 {
     struct attr attrs[] = { { .name = L"ID" } };
     struct catalog_item item = { 0 }, *items = NULL;
@@ -963,7 +943,7 @@ struct package_state
     BOOL skip;              /* expired, or a detectoid: left out of the catalog */
 };
 
-static HRESULT parse_properties(struct loader *loader, const struct node *node, struct catalog_package *package,
+static HRESULT parse_properties(struct catalog_loader *loader, const struct node *node, struct catalog_package *package,
                                 struct package_state *state)
 {
     static const WCHAR *const types[] = { L"Software", L"Driver", L"Detectoid" };
@@ -1003,7 +983,7 @@ static HRESULT parse_properties(struct loader *loader, const struct node *node, 
     return FAILED(hr) ? hr : S_OK;
 }
 
-static HRESULT parse_localized(struct loader *loader, const struct node *node, struct catalog_package *package)
+static HRESULT parse_localized(struct catalog_loader *loader, const struct node *node, struct catalog_package *package)
 {
     struct catalog_text text = { 0 }, *texts = NULL;
     struct node child;
@@ -1034,7 +1014,7 @@ static HRESULT parse_localized(struct loader *loader, const struct node *node, s
     return S_OK;
 }
 
-static HRESULT parse_update_data(struct loader *loader, const struct node *node, struct catalog_package *package,
+static HRESULT parse_update_data(struct catalog_loader *loader, const struct node *node, struct catalog_package *package,
                                  struct package_state *state)
 {
     enum { CLASSIFICATION, SEVERITY };
@@ -1065,7 +1045,7 @@ static HRESULT parse_update_data(struct loader *loader, const struct node *node,
     return FAILED(hr) ? hr : S_OK;
 }
 
-static HRESULT parse_superseded(struct loader *loader, const struct node *node, struct catalog_package *package)
+static HRESULT parse_superseded(struct catalog_loader *loader, const struct node *node, struct catalog_package *package)
 {
     struct node child;
     GUID id, *ids;
@@ -1090,7 +1070,7 @@ static HRESULT parse_superseded(struct loader *loader, const struct node *node, 
     return FAILED(hr) ? hr : S_OK;
 }
 
-static HRESULT parse_package_child(struct loader *loader, const struct node *child, struct catalog_package *package,
+static HRESULT parse_package_child(struct catalog_loader *loader, const struct node *child, struct catalog_package *package,
                                    struct package_state *state)
 {
     if (is(child, sdp_ns, L"Properties")) return parse_properties(loader, child, package, state);
@@ -1115,7 +1095,7 @@ static HRESULT parse_package_child(struct loader *loader, const struct node *chi
     return skip_element(loader, child);
 }
 
-static HRESULT add_package(struct loader *loader, struct catalog_package *package)
+static HRESULT add_package(struct catalog_loader *loader, struct catalog_package *package)
 {
     struct catalog *catalog = loader->catalog;
     struct catalog_package *packages;
@@ -1130,7 +1110,7 @@ static HRESULT add_package(struct loader *loader, struct catalog_package *packag
     return S_OK;
 }
 
-static HRESULT parse_package(struct loader *loader, const struct node *node)
+static HRESULT parse_package(struct catalog_loader *loader, const struct node *node)
 {
     struct catalog_package package = { 0 };
     struct package_state state = { 0 };
@@ -1156,7 +1136,7 @@ static HRESULT parse_package(struct loader *loader, const struct node *node)
     return add_package(loader, &package);
 }
 
-static HRESULT parse_catalog(struct loader *loader, const struct node *node)
+static HRESULT parse_catalog(struct catalog_loader *loader, const struct node *node)
 {
     struct node child;
     HRESULT hr;
@@ -1172,7 +1152,7 @@ static HRESULT parse_catalog(struct loader *loader, const struct node *node)
     return FAILED(hr) ? hr : S_OK;
 }
 
-static HRESULT parse_document(struct loader *loader)
+static HRESULT parse_document(struct catalog_loader *loader)
 {
     XmlNodeType type;
     struct node root;
@@ -1190,16 +1170,18 @@ static HRESULT parse_document(struct loader *loader)
     return FAILED(hr) ? hr : S_OK;
 }
 
-/* --- the parser's input: a stream or a file, counted against the size limit --- */
+/* --- the parser's input, counted against the limits --- */
 
 struct input
 {
     ISequentialStream ISequentialStream_iface;
-    IStream *stream;            /* read from this, or else from file */
-    HANDLE file;
+    catalog_read_fn read;
+    void *source;
     ULONGLONG size;             /* bytes read so far */
+    ULONGLONG run;              /* bytes since the last '<' */
     HRESULT error;              /* why reading stopped: the reader may not say */
     BYTE start[2];              /* the first bytes, to tell UTF-16 */
+    BYTE unit;                  /* UTF-16: the first byte of a unit split between reads */
     BOOL ended;                 /* the end and the line break after it are given */
 };
 
@@ -1233,38 +1215,72 @@ static ULONG WINAPI input_Release(ISequentialStream *iface)
     return 1;
 }
 
+/* UTF-16 is told by its byte order mark or by the '<' it starts with:
+ * 1 little-endian, 2 big-endian, 0 a byte encoding. */
+static int utf16_order(const BYTE start[2])
+{
+    if ((start[0] == 0xff && start[1] == 0xfe) || (start[0] == '<' && !start[1])) return 1;
+    if ((start[0] == 0xfe && start[1] == 0xff) || (!start[0] && start[1] == '<')) return 2;
+    return 0;
+}
+
+/* XmlLite holds a whole text node, or a whole tag with its attributes, before
+ * it hands any of it over: a bound on the bytes between two '<' bounds what
+ * one node can cost, long before the document's size limit. */
+static HRESULT count_runs(struct input *input, const BYTE *buffer, ULONG count)
+{
+    int order = input->size + count >= 2 ? utf16_order(input->start) : 0;
+    ULONGLONG offset = input->size;
+    BOOL markup;
+    ULONG i;
+
+    for (i = 0; i < count; i++, offset++)
+    {
+        if (!order) markup = buffer[i] == '<';
+        else if (!(offset & 1))
+        {
+            input->unit = buffer[i];
+            continue;
+        }
+        else if (order == 1) markup = input->unit == '<' && !buffer[i];
+        else markup = !input->unit && buffer[i] == '<';
+        if (markup) input->run = 0;
+        else if (++input->run > CATALOG_MAX_NODE_BYTES) return WU_E_XML_INVALID;
+    }
+    return S_OK;
+}
+
 static HRESULT read_source(struct input *input, BYTE *buffer, ULONG size, ULONG *done)
 {
-    HRESULT hr = S_OK;
+    HRESULT hr;
 
     *done = 0;
-    if (input->stream) hr = IStream_Read(input->stream, buffer, size, done);
-    else if (!ReadFile(input->file, buffer, size, done, NULL)) hr = HRESULT_FROM_WIN32(GetLastError());
-    if (FAILED(hr)) return hr;
+    if (FAILED(hr = input->read(input->source, buffer, size, done))) return hr;
+    if (*done > size) return E_UNEXPECTED;
     if (input->size < sizeof(input->start))
         memcpy(input->start + input->size, buffer, min(*done, sizeof(input->start) - input->size));
+    if (FAILED(hr = count_runs(input, buffer, *done))) return hr;
     if ((input->size += *done) > CATALOG_MAX_BYTES) return WU_E_XML_INVALID;
     return S_OK;
 }
 
-/* A line break in the document's encoding: UTF-16 is told by its byte order
- * mark or by the '<' it starts with. */
+/* A line break in the document's encoding. */
 static ULONG line_break(const BYTE start[2], BYTE *buffer)
 {
-    if ((start[0] == 0xff && start[1] == 0xfe) || (start[0] == '<' && !start[1]))
+    switch (utf16_order(start))
     {
+    case 1:
         buffer[0] = '\n';
         buffer[1] = 0;
         return 2;
-    }
-    if ((start[0] == 0xfe && start[1] == 0xff) || (!start[0] && start[1] == '<'))
-    {
+    case 2:
         buffer[0] = 0;
         buffer[1] = '\n';
         return 2;
+    default:
+        buffer[0] = '\n';
+        return 1;
     }
-    buffer[0] = '\n';
-    return 1;
 }
 
 /* Wine's XmlLite (8.0) aborts the process when a chunk of its input ends right
@@ -1321,11 +1337,12 @@ static const ISequentialStreamVtbl input_vtbl =
 
 /* --- loading --- */
 
-static HRESULT loader_init(struct loader *loader)
+HRESULT catalog_loader_create(struct catalog_loader **out)
 {
+    struct catalog_loader *loader;
     HRESULT hr;
 
-    memset(loader, 0, sizeof(*loader));
+    if (!(*out = loader = calloc(1, sizeof(*loader)))) return E_OUTOFMEMORY;
     if (!(loader->catalog = calloc(1, sizeof(*loader->catalog)))) return E_OUTOFMEMORY;
     if (FAILED(hr = CreateXmlReader(&iid_xml_reader, (void **)&loader->reader, NULL))) return hr;
     /* No DTD at all: no entity expands and nothing outside the document is
@@ -1338,25 +1355,25 @@ static HRESULT loader_init(struct loader *loader)
     return S_OK;
 }
 
-/* One XML document, its packages added to the loader's catalog. */
-static HRESULT loader_parse(struct loader *loader, struct input *input)
+HRESULT catalog_loader_parse(struct catalog_loader *loader, catalog_read_fn read, void *source)
 {
+    struct input input = { .ISequentialStream_iface.lpVtbl = &input_vtbl, .read = read, .source = source };
     HRESULT hr;
 
-    input->ISequentialStream_iface.lpVtbl = &input_vtbl;
     loader->last_type = XmlNodeType_None;
-    if (SUCCEEDED(hr = IXmlReader_SetInput(loader->reader, (IUnknown *)&input->ISequentialStream_iface)))
+    if (SUCCEEDED(hr = IXmlReader_SetInput(loader->reader, (IUnknown *)&input.ISequentialStream_iface)))
         hr = parse_document(loader);
     IXmlReader_SetInput(loader->reader, NULL);
-    return FAILED(input->error) ? input->error : hr;
+    return FAILED(input.error) ? input.error : hr;
 }
 
-static HRESULT loader_finish(struct loader *loader, HRESULT hr, struct catalog **out)
+HRESULT catalog_loader_finish(struct catalog_loader *loader, HRESULT hr, struct catalog **out)
 {
-    struct catalog *catalog = loader->catalog;
+    struct catalog *catalog = loader ? loader->catalog : NULL;
     struct catalog_package *packages;
 
-    if (loader->reader) IXmlReader_Release(loader->reader);
+    if (loader && loader->reader) IXmlReader_Release(loader->reader);
+    free(loader);
     if (FAILED(hr))
     {
         catalog_free(catalog);
@@ -1370,302 +1387,16 @@ static HRESULT loader_finish(struct loader *loader, HRESULT hr, struct catalog *
     return S_OK;
 }
 
-static HRESULT load_file(struct loader *loader, HANDLE file)
+static HRESULT read_stream(void *source, BYTE *buffer, ULONG size, ULONG *done)
 {
-    struct input input = { .file = file };
-    LARGE_INTEGER size;
+    HRESULT hr = IStream_Read((IStream *)source, buffer, size, done);
 
-    if (GetFileSizeEx(file, &size) && size.QuadPart > CATALOG_MAX_BYTES) return WU_E_XML_INVALID;
-    return loader_parse(loader, &input);
-}
-
-/* --- cabinets --- */
-
-struct cab
-{
-    struct loader *loader;
-    HRESULT hr;
-    HANDLE scratch;             /* each entry is unpacked into this file in turn */
-    ULONGLONG unpacked;         /* bytes of all entries so far */
-    LONG expected;              /* size of the entry being unpacked */
-    unsigned int documents;
-};
-
-static FNALLOC(fdi_alloc)
-{
-    return malloc(cb);
-}
-
-static FNFREE(fdi_free)
-{
-    free(pv);
-}
-
-/* The only name FDI ever opens is the one load_cab gives it, which holds the
- * address of the path: cabinet sets are refused before FDI could ask for a
- * second file. */
-static FNOPEN(fdi_open)
-{
-    void *path;
-    HANDLE file;
-
-    (void)pmode;
-    if ((oflag & (_O_WRONLY | _O_RDWR)) || sscanf(pszFile, "%p", &path) != 1) return -1;
-    file = CreateFileW((const WCHAR *)path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
-    return file == INVALID_HANDLE_VALUE ? -1 : (INT_PTR)file;
-}
-
-static FNREAD(fdi_read)
-{
-    DWORD done;
-
-    return ReadFile((HANDLE)hf, pv, cb, &done, NULL) ? done : (UINT)-1;
-}
-
-static FNWRITE(fdi_write)
-{
-    DWORD done;
-
-    return WriteFile((HANDLE)hf, pv, cb, &done, NULL) ? done : (UINT)-1;
-}
-
-static FNCLOSE(fdi_close)
-{
-    return CloseHandle((HANDLE)hf) ? 0 : -1;
-}
-
-/* SEEK_SET, SEEK_CUR and SEEK_END are FILE_BEGIN, FILE_CURRENT and FILE_END. */
-static FNSEEK(fdi_seek)
-{
-    return SetFilePointer((HANDLE)hf, dist, NULL, seektype);
-}
-
-static INT_PTR cab_fail(struct cab *cab, HRESULT hr)
-{
-    if (SUCCEEDED(cab->hr)) cab->hr = hr;
-    return -1;
-}
-
-static BOOL is_device_name(const char *part, size_t length)
-{
-    static const char *const devices[] = { "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$" };
-    size_t base = strcspn(part, ".\\/"), i;
-
-    /* "nul.txt" and "nul .sdp" are the device too */
-    if (base > length) base = length;
-    while (base && part[base - 1] == ' ') base--;
-    for (i = 0; i < ARRAY_SIZE(devices); i++)
-        if (strlen(devices[i]) == base && !_strnicmp(part, devices[i], base)) return TRUE;
-    return base == 4 && (!_strnicmp(part, "COM", 3) || !_strnicmp(part, "LPT", 3)) && part[3] >= '1' && part[3] <= '9';
-}
-
-/* A name inside a cabinet must stay a relative name below the folder it would
- * be unpacked to: no root, no drive or stream (':'), no step made only of dots
- * ('.', '..', and what Windows trims to them), no device, no control character. */
-static BOOL safe_entry_name(const char *name)
-{
-    const char *part = name, *end;
-    size_t length, i;
-
-    for (;;)
-    {
-        end = part + strcspn(part, "\\/");
-        if (!(length = end - part)) return FALSE;
-        for (i = 0; i < length; i++)
-            if ((unsigned char)part[i] < 0x20 || part[i] == ':') return FALSE;
-        if (strspn(part, ". ") >= length || is_device_name(part, length)) return FALSE;
-        if (!*end) return TRUE;
-        part = end + 1;
-    }
-}
-
-/* HP's one-file-per-package cabs hold .sdp files (and a JSON index we do not
- * need); catalog cabs hold one .xml file. */
-static BOOL is_document_name(const char *name)
-{
-    size_t length = strlen(name);
-
-    return length > 4 && (!_stricmp(name + length - 4, ".sdp") || !_stricmp(name + length - 4, ".xml"));
-}
-
-/* A file only this process can open, deleted when its last handle closes. */
-static HRESULT create_scratch_file(HANDLE *file)
-{
-    WCHAR folder[MAX_PATH], name[MAX_PATH];
-    HRESULT hr;
-
-    if (!GetTempPathW(ARRAY_SIZE(folder), folder) || !GetTempFileNameW(folder, L"owc", 0, name))
-        return HRESULT_FROM_WIN32(GetLastError());
-    *file = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
-                        FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
-    if (*file != INVALID_HANDLE_VALUE) return S_OK;
-    hr = HRESULT_FROM_WIN32(GetLastError());
-    DeleteFileW(name);
-    return hr;
-}
-
-/* fdintCOPY_FILE: the handle to unpack the entry to, 0 to pass it over. */
-static INT_PTR cab_open_entry(struct cab *cab, const FDINOTIFICATION *info)
-{
-    HANDLE file;
-    HRESULT hr;
-
-    if (FAILED(cab->hr)) return -1;
-    if (!safe_entry_name(info->psz1)) return cab_fail(cab, WU_E_XML_INVALID);
-    if (!is_document_name(info->psz1)) return 0;
-    if (info->cb < 0 || (ULONGLONG)info->cb > CATALOG_MAX_BYTES - cab->unpacked)
-        return cab_fail(cab, WU_E_XML_INVALID);
-    cab->unpacked += info->cb;
-    cab->expected = info->cb;
-    if (!cab->scratch && FAILED(hr = create_scratch_file(&cab->scratch))) return cab_fail(cab, hr);
-    /* FDI closes what it is given, and closing the last handle would delete the file */
-    if (SetFilePointer(cab->scratch, 0, NULL, FILE_BEGIN) == INVALID_SET_FILE_POINTER || !SetEndOfFile(cab->scratch)
-        || !DuplicateHandle(GetCurrentProcess(), cab->scratch, GetCurrentProcess(), &file, 0, FALSE,
-                            DUPLICATE_SAME_ACCESS))
-        return cab_fail(cab, HRESULT_FROM_WIN32(GetLastError()));
-    return (INT_PTR)file;
-}
-
-/* fdintCLOSE_FILE_INFO: the entry is unpacked, parse it. */
-static INT_PTR cab_close_entry(struct cab *cab, const FDINOTIFICATION *info)
-{
-    struct input input = { .file = (HANDLE)info->hf };
-    LARGE_INTEGER size;
-    HRESULT hr;
-
-    /* FDI tells of data it could not unpack only after this notification */
-    if (!GetFileSizeEx(input.file, &size) || size.QuadPart != cab->expected) hr = WU_E_XML_INVALID;
-    else if (SetFilePointer(input.file, 0, NULL, FILE_BEGIN) == INVALID_SET_FILE_POINTER)
-        hr = HRESULT_FROM_WIN32(GetLastError());
-    else
-    {
-        hr = loader_parse(cab->loader, &input);
-        cab->documents++;
-    }
-    CloseHandle(input.file);
-    if (FAILED(hr)) cab_fail(cab, hr);
-    return SUCCEEDED(hr);
-}
-
-static FNFDINOTIFY(cab_notify)
-{
-    struct cab *cab = pfdin->pv;
-
-    switch (fdint)
-    {
-    case fdintCABINET_INFO:
-        /* a catalog is one cabinet: one that names a next one is refused */
-        return *pfdin->psz1 ? cab_fail(cab, WU_E_XML_INVALID) : 0;
-    case fdintCOPY_FILE:
-        return cab_open_entry(cab, pfdin);
-    case fdintCLOSE_FILE_INFO:
-        return cab_close_entry(cab, pfdin);
-    case fdintPARTIAL_FILE:
-    case fdintNEXT_CABINET:
-        return cab_fail(cab, WU_E_XML_INVALID);
-    default:
-        return 0;
-    }
-}
-
-static HRESULT fdi_error(const ERF *erf)
-{
-    switch (erf->erfOper)
-    {
-    case FDIERROR_ALLOC_FAIL: return E_OUTOFMEMORY;
-    case FDIERROR_CABINET_NOT_FOUND: return HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND);
-    default: return WU_E_XML_INVALID;
-    }
-}
-
-static HRESULT load_cab(struct loader *loader, const WCHAR *path)
-{
-    struct cab cab = { .loader = loader };
-    char name[32], folder[] = "";
-    ERF erf = { 0 };
-    HFDI fdi;
-    BOOL ok;
-
-    if (!(fdi = FDICreate(fdi_alloc, fdi_free, fdi_open, fdi_read, fdi_write, fdi_close, fdi_seek, cpuUNKNOWN, &erf)))
-        return E_OUTOFMEMORY;
-    snprintf(name, sizeof(name), "%p", (const void *)path);
-    ok = FDICopy(fdi, name, folder, 0, cab_notify, NULL, &cab);
-    FDIDestroy(fdi);
-    if (cab.scratch) CloseHandle(cab.scratch);
-    if (FAILED(cab.hr)) return cab.hr;
-    if (!ok) return fdi_error(&erf);
-    return cab.documents ? S_OK : WU_E_XML_INVALID;
-}
-
-/* An http(s) URL is fetched into the cache, and the cached copy loaded.  No
- * copy stands in for a failed fetch: a scan against an old catalog would
- * call a machine up to date that is not. */
-static HRESULT fetch_location(const WCHAR *url, WCHAR **path)
-{
-    struct transport_options options = { .max_bytes = CATALOG_MAX_BYTES };
-
-    return transport_fetch_cached(url, L"Catalogs", L"catalog", &options, path);
-}
-
-/* A local or UNC path, a file:// URL, or an http(s) URL. */
-static HRESULT location_path(const WCHAR *location, WCHAR **path)
-{
-    DWORD size;
-
-    if (!location || !*location) return E_INVALIDARG;
-    if (transport_is_http_url(location)) return fetch_location(location, path);
-    if (!PathIsURLW(location))
-        return (*path = copy_string(location)) ? S_OK : E_OUTOFMEMORY;
-    if (!UrlIsFileUrlW(location)) return E_INVALIDARG;
-    /* unescaping only ever shortens, and "file://" turns into at most "\\" */
-    size = wcslen(location) + 1;
-    if (!(*path = malloc(size * sizeof(WCHAR)))) return E_OUTOFMEMORY;
-    if (FAILED(PathCreateFromUrlW(location, *path, &size, 0)))
-    {
-        free(*path);
-        *path = NULL;
-        return E_INVALIDARG;
-    }
-    return S_OK;
-}
-
-HRESULT catalog_load(const WCHAR *location, struct catalog **out)
-{
-    struct loader loader;
-    WCHAR *path;
-    char magic[4];
-    HANDLE file;
-    DWORD read;
-    HRESULT hr;
-
-    if (!out) return E_POINTER;
-    *out = NULL;
-    if (FAILED(hr = location_path(location, &path))) return hr;
-    file = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
-    if (file == INVALID_HANDLE_VALUE)
-    {
-        hr = HRESULT_FROM_WIN32(GetLastError());
-        free(path);
-        return hr;
-    }
-    /* told apart by content, whatever the name says */
-    if (SUCCEEDED(hr = loader_init(&loader)))
-    {
-        if (!ReadFile(file, magic, sizeof(magic), &read, NULL)) hr = HRESULT_FROM_WIN32(GetLastError());
-        else if (read == sizeof(magic) && !memcmp(magic, "MSCF", sizeof(magic))) hr = load_cab(&loader, path);
-        else if (SetFilePointer(file, 0, NULL, FILE_BEGIN) == INVALID_SET_FILE_POINTER)
-            hr = HRESULT_FROM_WIN32(GetLastError());
-        else hr = load_file(&loader, file);
-    }
-    CloseHandle(file);
-    free(path);
-    return loader_finish(&loader, hr, out);
+    return FAILED(hr) ? hr : S_OK;
 }
 
 HRESULT catalog_load_stream(IStream *stream, struct catalog **out)
 {
-    struct input input = { .stream = stream };
-    struct loader loader;
+    struct catalog_loader *loader;
     STATSTG stat;
     HRESULT hr;
 
@@ -1674,116 +1405,6 @@ HRESULT catalog_load_stream(IStream *stream, struct catalog **out)
     if (!stream) return E_INVALIDARG;
     if (SUCCEEDED(IStream_Stat(stream, &stat, STATFLAG_NONAME)) && stat.cbSize.QuadPart > CATALOG_MAX_BYTES)
         return WU_E_XML_INVALID;
-    if (SUCCEEDED(hr = loader_init(&loader))) hr = loader_parse(&loader, &input);
-    return loader_finish(&loader, hr, out);
-}
-
-/* --- lookups --- */
-
-const struct catalog_text *catalog_text_for(const struct catalog_package *package, LCID locale)
-{
-    const struct catalog_text *primary = NULL, *regional = NULL;
-    WCHAR name[LOCALE_NAME_MAX_LENGTH];
-    size_t length, i;
-
-    if (!package || !package->text_count) return NULL;
-    if (!LCIDToLocaleName(locale, name, ARRAY_SIZE(name), 0)) return &package->texts[0];
-    /* "en" of "en-US" */
-    length = wcscspn(name, L"-");
-    for (i = 0; i < package->text_count; i++)
-    {
-        const WCHAR *language = package->texts[i].language;
-        size_t size = wcslen(language);
-
-        if (!_wcsicmp(language, name)) return &package->texts[i];
-        if (size < length || _wcsnicmp(language, name, length)) continue;
-        if (size == length && !primary) primary = &package->texts[i];
-        else if (language[length] == '-' && !regional) regional = &package->texts[i];
-    }
-    if (primary) return primary;
-    return regional ? regional : &package->texts[0];
-}
-
-static const struct
-{
-    const WCHAR *name;
-    GUID guid;
-}
-classifications[] =
-{
-    { L"Updates", {0xcd5ffd1e, 0xe932, 0x4e3a, {0xbf, 0x74, 0x18, 0xbf, 0x0b, 0x1b, 0xbd, 0x83}} },
-    { L"Critical Updates", {0xe6cf1350, 0xc01b, 0x414d, {0xa6, 0x1f, 0x26, 0x3d, 0x14, 0xd1, 0x33, 0xb4}} },
-    { L"Security Updates", {0x0fa1201d, 0x4330, 0x4fa8, {0x8a, 0xe9, 0xb8, 0x77, 0x47, 0x3b, 0x64, 0x41}} },
-    { L"Feature Packs", {0xb54e7d24, 0x7add, 0x428f, {0x8b, 0x75, 0x90, 0xa3, 0x96, 0xfa, 0x58, 0x4f}} },
-    { L"Update Rollups", {0x28bc880e, 0x0592, 0x4cbf, {0x8f, 0x95, 0xc7, 0x9b, 0x17, 0x91, 0x1d, 0x5f}} },
-    { L"Service Packs", {0x68c5b0a3, 0xd1a6, 0x4553, {0xae, 0x49, 0x01, 0xd3, 0xa7, 0x82, 0x78, 0x28}} },
-    { L"Tools", {0xb4832bd8, 0xe735, 0x4761, {0x8d, 0xaf, 0x37, 0xf8, 0x82, 0x27, 0x6d, 0xab}} },
-    { L"Drivers", {0xebfc1fc5, 0x71a4, 0x4f7b, {0x9a, 0xca, 0x3b, 0x9a, 0x50, 0x31, 0x04, 0xa0}} },
-};
-
-/* What WSUS files ApplicationSpecificData packages under. */
-static const GUID application_category = {0x5c9376ab, 0x8ce6, 0x464a, {0xb1, 0x36, 0x22, 0x11, 0x3d, 0xd6, 0x98, 0x01}};
-
-BOOL catalog_classification_guid(const WCHAR *name, GUID *guid)
-{
-    size_t i;
-
-    if (!guid) return FALSE;
-    if (!name)
-    {
-        *guid = application_category;
-        return TRUE;
-    }
-    for (i = 0; i < ARRAY_SIZE(classifications); i++)
-    {
-        if (_wcsicmp(name, classifications[i].name)) continue;
-        *guid = classifications[i].guid;
-        return TRUE;
-    }
-    return FALSE;
-}
-
-/* OpenWUA's namespace for name-based category GUIDs, in network byte order:
- * {ded406d9-53f6-4163-a4ae-4736288933ab}.  Never change it: the GUIDs derived
- * from it are persisted by clients. */
-static const BYTE name_namespace[16] =
-    { 0xde, 0xd4, 0x06, 0xd9, 0x53, 0xf6, 0x41, 0x63, 0xa4, 0xae, 0x47, 0x36, 0x28, 0x89, 0x33, 0xab };
-
-static HRESULT sha1(const BYTE *data, ULONG size, BYTE hash[20])
-{
-    BCRYPT_HASH_HANDLE handle;
-    NTSTATUS status;
-
-    if (!(status = digest_begin(DIGEST_SHA1, &handle)))
-    {
-        if (!(status = BCryptHashData(handle, (UCHAR *)data, size, 0))) status = BCryptFinishHash(handle, hash, 20, 0);
-        BCryptDestroyHash(handle);
-    }
-    return status ? HRESULT_FROM_NT(status) : S_OK;
-}
-
-/* RFC 4122 section 4.3, version 5: SHA-1 of the namespace and the UTF-8 name. */
-HRESULT catalog_name_guid(const WCHAR *name, GUID *guid)
-{
-    BYTE hash[20], *data;
-    int length;
-    HRESULT hr;
-
-    if (!guid) return E_POINTER;
-    if (!name) return E_INVALIDARG;
-    if (!(length = WideCharToMultiByte(CP_UTF8, 0, name, -1, NULL, 0, NULL, NULL)))
-        return HRESULT_FROM_WIN32(GetLastError());
-    if (!(data = malloc(sizeof(name_namespace) + length))) return E_OUTOFMEMORY;
-    memcpy(data, name_namespace, sizeof(name_namespace));
-    WideCharToMultiByte(CP_UTF8, 0, name, -1, (char *)data + sizeof(name_namespace), length, NULL, NULL);
-    hr = sha1(data, sizeof(name_namespace) + length - 1, hash);
-    free(data);
-    if (FAILED(hr)) return hr;
-    hash[6] = (hash[6] & 0x0f) | 0x50;
-    hash[8] = (hash[8] & 0x3f) | 0x80;
-    guid->Data1 = (DWORD)hash[0] << 24 | hash[1] << 16 | hash[2] << 8 | hash[3];
-    guid->Data2 = hash[4] << 8 | hash[5];
-    guid->Data3 = hash[6] << 8 | hash[7];
-    memcpy(guid->Data4, hash + 8, 8);
-    return S_OK;
+    if (SUCCEEDED(hr = catalog_loader_create(&loader))) hr = catalog_loader_parse(loader, read_stream, stream);
+    return catalog_loader_finish(loader, hr, out);
 }

@@ -127,6 +127,7 @@ struct catalog
 #define CATALOG_MAX_BYTES (512u << 20)      /* one XML document */
 #define CATALOG_MAX_DEPTH 256               /* element nesting */
 #define CATALOG_MAX_PACKAGES 200000
+#define CATALOG_MAX_NODE_BYTES (16u << 20)  /* document bytes between two '<': one text node, or one tag */
 
 /* Loads a catalog from a local or UNC path, a file:// URL, or an http(s):// URL
  * (fetched into OpenWUA's catalog cache by transport.c): an SDP XML document
