@@ -9,6 +9,7 @@ packages=(
   gcc-mingw-w64-x86-64 mingw-w64-tools
   libwine-dev wine64 wine
   msitools wixl gcab curl openssl
+  clang libclang-rt-14-dev libxml2-dev
 )
 CMOCKA_VERSION=1.1.5-2.1
 CMOCKA_TARBALL=cmocka_1.1.5.orig.tar.xz
