@@ -1196,11 +1196,15 @@ static void busy_everywhere_and_abort_between_updates(void **state)
 
 /* --- crash safety: a child installing and removing in a loop is killed at many points --- */
 
-#define KILL_POINTS 60
+#define KILL_POINTS 100
 
 static const WCHAR ready_name[] = L"OpenWUA.InstallTest.Ready";
 static const WCHAR cycle_name[] = L"OpenWUA.InstallTest.Cycle";
 static const WCHAR wrong_name[] = L"OpenWUA.InstallTest.Wrong";
+static const WCHAR removing_name[] = L"OpenWUA.InstallTest.Removing";
+
+/* --seed N or OPENWUA_KILL_SEED picks the kill points again; 0 is a new seed */
+static unsigned int kill_seed;
 
 /* The result's code; anything but success is told on stderr. */
 static OperationResultCode run_code(IUpdateInstaller *installer, BOOL uninstall)
@@ -1238,17 +1242,19 @@ static IUpdateInstaller *forced_installer(IUpdateCollection *updates)
  * update made (so each round changes what its rule sees) and installs it, then
  * installs the MSI and removes it.  Signals "ready" once it has its updates,
  * "cycle" after each round, "wrong" when any (un)installation did not succeed:
- * each round is a new installation after the last kill. */
+ * each round is a new installation after the last kill.  "Removing" is set
+ * while it uninstalls, so the parent can tell where a kill landed. */
 static int install_loop(const char *service, const char *state)
 {
     HANDLE ready = OpenEventW(EVENT_MODIFY_STATE, FALSE, ready_name);
     HANDLE cycle = OpenEventW(EVENT_MODIFY_STATE, FALSE, cycle_name);
     HANDLE wrong = OpenEventW(EVENT_MODIFY_STATE, FALSE, wrong_name);
+    HANDLE removing = OpenEventW(EVENT_MODIFY_STATE, FALSE, removing_name);
     IUpdateCollection *updates, *cmd, *msi;
     IUpdateInstaller *cmd_installer, *msi_installer;
     WCHAR service_w[64], state_w[MAX_PATH];
 
-    if (!ready || !cycle || !wrong) return 2;
+    if (!ready || !cycle || !wrong || !removing) return 2;
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     MultiByteToWideChar(CP_ACP, 0, service, -1, service_w, ARRAYSIZE(service_w));
     MultiByteToWideChar(CP_ACP, 0, state, -1, state_w, ARRAYSIZE(state_w));
@@ -1263,7 +1269,9 @@ static int install_loop(const char *service, const char *state)
         DeleteFileW(state_w);
         if (run_code(cmd_installer, FALSE) != orcSucceeded) SetEvent(wrong);
         if (run_code(msi_installer, FALSE) != orcSucceeded) SetEvent(wrong);
+        SetEvent(removing);
         if (run_code(msi_installer, TRUE) != orcSucceeded) SetEvent(wrong);
+        ResetEvent(removing);
         SetEvent(cycle);
     }
 }
@@ -1423,56 +1431,100 @@ static void kill_child(HANDLE process, HANDLE job)
     fail_msg("%lu processes of the killed child still run", info.ActiveProcesses);
 }
 
+/* The parent's side of the loop: the child's events, its job, the history
+ * so far and where the kills landed (not asserted: it depends on timing). */
+struct kill_run
+{
+    const struct package *p;
+    const WCHAR *service;
+    HANDLE ready, cycle, wrong, removing, job;
+    struct history_key *keys;
+    LONG count;
+    LONG msi_kept, cmd_kept, torn, in_removal, in_removal_kept;
+};
+
+/* A point in [from, to) ms, from a small generator so that a seed repeats it. */
+static DWORD kill_point(unsigned int *seed, DWORD from, DWORD to)
+{
+    *seed = *seed * 1103515245 + 12345;
+    return from + ((*seed >> 8) % 1000) * (to - from) / 1000;
+}
+
+/* Starts a child, kills it wait ms into its round, or into its uninstall
+ * step when in_removal, and checks what it left. */
+static void kill_once(struct kill_run *run, DWORD wait, BOOL in_removal)
+{
+    HANDLE child;
+    BOOL msi_installed;
+
+    ResetEvent(run->removing);
+    child = start_loop(run->p, run->service, run->ready, run->job);
+    if (in_removal) assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(run->removing, 120000));
+    Sleep(wait);
+    kill_child(child, run->job);
+    if (history_files(L"*.tmp")) run->torn++;
+    check_after_kill(run->p, run->service, &run->keys, &run->count, &msi_installed);
+    assert_int_equal(WAIT_TIMEOUT, WaitForSingleObject(run->wrong, 0));
+    if (msi_installed) run->msi_kept++;
+    if (exists(run->p[0].state)) run->cmd_kept++;
+    if (WaitForSingleObject(run->removing, 0) == WAIT_OBJECT_0)
+    {
+        run->in_removal++;
+        if (msi_installed) run->in_removal_kept++;
+    }
+}
+
 static void killed_installs_leave_whole_state(void **state)
 {
     struct package p[2];
     struct history_key *keys;
+    struct kill_run run = { .p = p };
     IUpdateCollection *updates, *cmd, *msi;
     IUpdateInstaller *cmd_installer, *msi_installer;
-    HANDLE ready, cycle, wrong, child, job;
-    LONG count, first_count, point, msi_kept = 0, cmd_kept = 0, torn = 0;
-    DWORD start, round_ms;
+    HANDLE child;
+    LONG count, first_count, point;
+    DWORD start, round_ms, removal_ms, run_start = GetTickCount();
+    unsigned int seed = kill_seed ? kill_seed : GetTickCount() | 1;
     BOOL msi_installed;
     BSTR service;
 
     (void)state;
+    print_message("kill seed %u (test_install --crash --seed %u draws the same points again)\n", seed, seed);
     new_package(&p[0], CMD, L"0");
     p[0].pause_ms = 100;
     new_package(&p[1], MSI, NULL);
-    service = register_catalog(p, 2);
+    run.service = service = register_catalog(p, 2);
     updates = search_service(service, L"IsInstalled=0");
     download(updates);
     IUpdateCollection_Release(updates);
-    assert_non_null(ready = CreateEventW(NULL, TRUE, FALSE, ready_name));
-    assert_non_null(cycle = CreateEventW(NULL, FALSE, FALSE, cycle_name));
-    assert_non_null(wrong = CreateEventW(NULL, TRUE, FALSE, wrong_name));
-    assert_non_null(job = CreateJobObjectW(NULL, NULL));
-    keys = history_keys(&count);
-    first_count = count;
+    assert_non_null(run.ready = CreateEventW(NULL, TRUE, FALSE, ready_name));
+    assert_non_null(run.cycle = CreateEventW(NULL, FALSE, FALSE, cycle_name));
+    assert_non_null(run.wrong = CreateEventW(NULL, TRUE, FALSE, wrong_name));
+    assert_non_null(run.removing = CreateEventW(NULL, TRUE, FALSE, removing_name));
+    assert_non_null(run.job = CreateJobObjectW(NULL, NULL));
+    run.keys = history_keys(&run.count);
+    first_count = run.count;
 
-    /* how long one round takes, so that the kills spread over all of it */
-    child = start_loop(p, service, ready, job);
+    /* how long one round and its uninstall step take, to spread the kills */
+    child = start_loop(p, service, run.ready, run.job);
     start = GetTickCount();
-    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(cycle, 120000));
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(run.removing, 120000));
+    removal_ms = GetTickCount() - start;
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(run.cycle, 120000));
     round_ms = GetTickCount() - start;
-    kill_child(child, job);
-    check_after_kill(p, service, &keys, &count, &msi_installed);
+    kill_child(child, run.job);
+    check_after_kill(p, service, &run.keys, &run.count, &msi_installed);
 
+    /* the uninstall step is a fifth of a round, too little for uniform
+     * points: every other point is timed from the step's start instead */
     for (point = 0; point < KILL_POINTS; point++)
-    {
-        child = start_loop(p, service, ready, job);
-        Sleep(round_ms * point * 5 / 4 / KILL_POINTS);     /* into the next round too */
-        kill_child(child, job);
-        if (history_files(L"*.tmp")) torn++;
-        check_after_kill(p, service, &keys, &count, &msi_installed);
-        assert_int_equal(WAIT_TIMEOUT, WaitForSingleObject(wrong, 0));
-        if (msi_installed) msi_kept++;
-        if (exists(p[0].state)) cmd_kept++;
-    }
-    /* not asserted (it depends on timing): where the kills landed */
-    print_message("%d kill points over a %lu ms round: %ld left the MSI installed, %ld the command line, "
-                  "%ld a torn history file; %ld entries written\n", KILL_POINTS, round_ms, msi_kept, cmd_kept, torn,
-                  count - first_count);
+        kill_once(&run, kill_point(&seed, 0, point % 2 ? round_ms - removal_ms : round_ms), point % 2);
+    print_message("%d kill points, half over a %lu ms round, half over its uninstall step (from %lu ms): "
+                  "%ld left the MSI installed, %ld removed; %ld landed in the uninstall step (%ld of them left "
+                  "it installed); %ld left the command line's state, %ld a torn history file; "
+                  "%ld entries written; %lu s\n", KILL_POINTS, round_ms, removal_ms, run.msi_kept,
+                  KILL_POINTS - run.msi_kept, run.in_removal, run.in_removal_kept, run.cmd_kept, run.torn,
+                  run.count - first_count, (GetTickCount() - run_start) / 1000);
 
     /* and this process still installs and removes both */
     updates = search_service(service, L"IsInstalled=0 or IsInstalled=1");
@@ -1488,9 +1540,9 @@ static void killed_installs_leave_whole_state(void **state)
     assert_int_equal(orcSucceeded, run_code(msi_installer, TRUE));
     assert_int_equal(INSTALLSTATE_UNKNOWN, MsiQueryProductStateW(PRODUCT_A));
     assert_false(is_installed(updates, 1));
-    free(keys);
-    keys = history_keys(&first_count);
-    assert_int_equal(count + 3, first_count);
+    free(run.keys);
+    keys = history_keys(&count);
+    assert_int_equal(run.count + 3, count);
     assert_int_equal(0, history_files(L"*.tmp"));
     free(keys);
     IUpdateInstaller_Release(cmd_installer);
@@ -1498,10 +1550,11 @@ static void killed_installs_leave_whole_state(void **state)
     IUpdateCollection_Release(cmd);
     IUpdateCollection_Release(msi);
     IUpdateCollection_Release(updates);
-    CloseHandle(ready);
-    CloseHandle(cycle);
-    CloseHandle(wrong);
-    CloseHandle(job);
+    CloseHandle(run.ready);
+    CloseHandle(run.cycle);
+    CloseHandle(run.wrong);
+    CloseHandle(run.removing);
+    CloseHandle(run.job);
     SysFreeString(service);
 }
 
@@ -1566,6 +1619,7 @@ int main(int argc, char **argv)
     {
         LEAK_CHECKED(killed_installs_leave_whole_state),
     };
+    const char *seed;
 
     if (!read_environment()) return 1;
     if (argc > 4 && !strcmp(argv[1], "--check-installed")) return check_installed(argv[2], argv[3], argv[4]);
@@ -1575,6 +1629,11 @@ int main(int argc, char **argv)
     empty_work_folder();
     if (argc > 2 && !strcmp(argv[1], "--write-script-catalog")) return write_script_catalog(argv[2]);
     start_clean(NULL);
-    if (argc > 1 && !strcmp(argv[1], "--crash")) return RUN_TESTS(crash_tests);
+    if (argc > 1 && !strcmp(argv[1], "--crash"))
+    {
+        if (argc > 3 && !strcmp(argv[2], "--seed")) kill_seed = strtoul(argv[3], NULL, 10);
+        else if ((seed = getenv("OPENWUA_KILL_SEED"))) kill_seed = strtoul(seed, NULL, 10);
+        return RUN_TESTS(crash_tests);
+    }
     return RUN_TESTS(tests);
 }
