@@ -19,3 +19,4 @@ if [ -f "$hp" ]; then
 else
   echo "bench search: skipped, no HP sample catalog (../shared/catalog-samples)"
 fi
+WINEPREFIX="$prefix" WINEDEBUG=-all python3 "$top/bench/hostile.py" "$BUILD_DIR/bench/bench_hostile.exe"

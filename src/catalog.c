@@ -494,7 +494,7 @@ static HRESULT read_text(struct catalog_loader *loader, const struct node *node,
 {
     WCHAR *text = NULL, *grown;
     const WCHAR *value;
-    size_t length = 0;
+    size_t length = 0, capacity = 0;
     struct node child;
     XmlNodeType type;
     UINT count;
@@ -515,12 +515,22 @@ static HRESULT read_text(struct catalog_loader *loader, const struct node *node,
             hr = xml_error(hr);
             break;
         }
-        if (!(grown = realloc(text, (length + count + 1) * sizeof(WCHAR))))
+        /* comments between pieces would let one value grow to the document's size */
+        if (count > CATALOG_MAX_NODE_BYTES - length)
         {
-            hr = E_OUTOFMEMORY;
+            hr = WU_E_XML_INVALID;
             break;
         }
-        text = grown;
+        if (length + count + 1 > capacity)
+        {
+            capacity = max(2 * capacity, length + count + 1);
+            if (!(grown = realloc(text, capacity * sizeof(WCHAR))))
+            {
+                hr = E_OUTOFMEMORY;
+                break;
+            }
+            text = grown;
+        }
         memcpy(text + length, value, count * sizeof(WCHAR));
         length += count;
         text[length] = 0;
@@ -1230,10 +1240,12 @@ static int utf16_order(const BYTE start[2])
 static HRESULT count_runs(struct input *input, const BYTE *buffer, ULONG count)
 {
     int order = input->size + count >= 2 ? utf16_order(input->start) : 0;
-    ULONGLONG offset = input->size;
+    ULONGLONG offset = input->size, limit = CATALOG_MAX_NODE_BYTES;
     BOOL markup;
     ULONG i;
 
+    /* a UTF-16 run counts units, one for every two bytes */
+    if (order) limit = CATALOG_MAX_UTF16_NODE_BYTES / 2;
     for (i = 0; i < count; i++, offset++)
     {
         if (!order) markup = buffer[i] == '<';
@@ -1245,7 +1257,7 @@ static HRESULT count_runs(struct input *input, const BYTE *buffer, ULONG count)
         else if (order == 1) markup = input->unit == '<' && !buffer[i];
         else markup = !input->unit && buffer[i] == '<';
         if (markup) input->run = 0;
-        else if (++input->run > CATALOG_MAX_NODE_BYTES) return WU_E_XML_INVALID;
+        else if (++input->run > limit) return WU_E_XML_INVALID;
     }
     return S_OK;
 }

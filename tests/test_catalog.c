@@ -15,6 +15,7 @@
 #include <shlwapi.h>
 #include <xmllite.h>
 #include "catalog.h"
+#include "rules.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1357,6 +1358,17 @@ bad_xml[] =
       WU_E_XML_INVALID },
     { "external entity", "<?xml version=\"1.0\"?><!DOCTYPE x SYSTEM \"file:///c:/windows/win.ini\">"
                          CATALOG(PACKAGE(ID1)), WU_E_XML_INVALID },
+    { "internal entity", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e \"text\">]>"
+                         CATALOG(PACKAGE_WITH(PROPS(ID1), "<ext:Eula>&e;</ext:Eula>")), WU_E_XML_INVALID },
+    { "parameter entity", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY % p \"<!ENTITY e 'text'>\"> %p;]>"
+                          CATALOG(PACKAGE_WITH(PROPS(ID1), "<ext:Eula>&e;</ext:Eula>")), WU_E_XML_INVALID },
+    { "external SYSTEM entity", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM"
+                                " \"file:///c:/windows/win.ini\">]>"
+                                CATALOG(PACKAGE_WITH(PROPS(ID1), "<ext:Eula>&e;</ext:Eula>")), WU_E_XML_INVALID },
+    { "external parameter entity", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY % p SYSTEM"
+                                   " \"http://127.0.0.1:1/x.dtd\"> %p;]>" CATALOG(PACKAGE(ID1)), WU_E_XML_INVALID },
+    { "public DTD", "<?xml version=\"1.0\"?><!DOCTYPE x PUBLIC \"-//X//DTD X//EN\" \"http://127.0.0.1:1/x.dtd\">"
+                    CATALOG(PACKAGE(ID1)), WU_E_XML_INVALID },
 };
 
 static void bad_documents(void **state)
@@ -1678,16 +1690,19 @@ static void nothing_leaks(void **state)
     assert_int_equal(before, heap_in_use());
 }
 
-/* A stream that makes a catalog up as it is read: head, the package count
- * times, tail; Stat tells the size given. */
+/* A stream that makes a catalog up as it is read: head, the body count
+ * times, tail; Stat tells the size given.  Nothing of it is ever held whole:
+ * a body of 64 KiB given 16384 times is a document of 1 GiB. */
 struct made_stream
 {
     IStream IStream_iface;
-    const char *head, *package, *tail;
+    const char *head, *body, *tail;
+    size_t head_size, body_size, tail_size;
     unsigned int count;
     ULONGLONG stat_size;    /* 0: Stat fails */
-    unsigned int part;      /* 0 head, 1..count packages, count + 1 tail */
+    unsigned int part;      /* 0 head, 1..count bodies, count + 1 tail */
     size_t offset;
+    ULONGLONG given;        /* bytes read from it */
 };
 
 static struct made_stream *impl_from_IStream(IStream *iface)
@@ -1727,17 +1742,20 @@ static HRESULT WINAPI made_Read(IStream *iface, void *data, ULONG size, ULONG *r
     while (done < size && stream->part <= stream->count + 1)
     {
         const char *text = !stream->part ? stream->head
-                           : stream->part <= stream->count ? stream->package : stream->tail;
-        size_t length = min(strlen(text) - stream->offset, size - done);
+                           : stream->part <= stream->count ? stream->body : stream->tail;
+        size_t whole = !stream->part ? stream->head_size
+                       : stream->part <= stream->count ? stream->body_size : stream->tail_size;
+        size_t length = min(whole - stream->offset, size - done);
 
         memcpy(buffer + done, text + stream->offset, length);
         done += length;
-        if ((stream->offset += length) == strlen(text))
+        if ((stream->offset += length) == whole)
         {
             stream->part++;
             stream->offset = 0;
         }
     }
+    stream->given += done;
     *read = done;
     return done < size ? S_FALSE : S_OK;
 }
@@ -1809,15 +1827,37 @@ static const IStreamVtbl made_vtbl =
     made_Commit, made_Revert, made_LockRegion, made_LockRegion, made_Stat, made_Clone,
 };
 
+static void made_init(struct made_stream *stream, const char *head, size_t head_size, const char *body,
+                      size_t body_size, unsigned int count, const char *tail, size_t tail_size)
+{
+    memset(stream, 0, sizeof(*stream));
+    stream->IStream_iface.lpVtbl = &made_vtbl;
+    stream->head = head;
+    stream->head_size = head_size;
+    stream->body = body;
+    stream->body_size = body_size;
+    stream->count = count;
+    stream->tail = tail;
+    stream->tail_size = tail_size;
+}
+
+static HRESULT load_made_stream(struct made_stream *stream, struct catalog **out)
+{
+    *out = (void *)0xdeadbeef;
+    return catalog_load_stream(&stream->IStream_iface, out);
+}
+
+#define EXPIRED_PACKAGE "<smc:SoftwareDistributionPackage><sdp:Properties PackageID=\"" ID1 "\"" \
+    " PublicationState=\"Expired\"/></smc:SoftwareDistributionPackage>\n"
+
 static HRESULT load_made(unsigned int count, ULONGLONG stat_size, struct catalog **out)
 {
-    struct made_stream stream = { { &made_vtbl }, CATALOG_OPEN,
-                                  "<smc:SoftwareDistributionPackage><sdp:Properties PackageID=\"" ID1 "\""
-                                  " PublicationState=\"Expired\"/></smc:SoftwareDistributionPackage>\n",
-                                  CATALOG_CLOSE, count, stat_size, 0, 0 };
+    static const char head[] = CATALOG_OPEN, body[] = EXPIRED_PACKAGE, tail[] = CATALOG_CLOSE;
+    struct made_stream stream;
 
-    *out = (void *)0xdeadbeef;
-    return catalog_load_stream(&stream.IStream_iface, out);
+    made_init(&stream, head, strlen(head), body, strlen(body), count, tail, strlen(tail));
+    stream.stat_size = stat_size;
+    return load_made_stream(&stream, out);
 }
 
 static void limits(void **state)
@@ -1839,6 +1879,348 @@ static void limits(void **state)
     assert_hr(WU_E_XML_INVALID, load_made(CATALOG_MAX_PACKAGES + 1, 0, &catalog));
     assert_null(catalog);
     print_message("two catalogs of %u packages: %.2f s\n", CATALOG_MAX_PACKAGES, seconds_since(&start));
+}
+
+/* --- hostile catalogs: each is refused, or loaded, within bounds --- */
+
+#define MIB (1u << 20)
+#define FILLER_UNITS 32768      /* a body of 64 KiB in UTF-16, 32 KiB in UTF-8 */
+
+/* ASCII text in a document's encoding: 0 UTF-8, 1 UTF-16LE, 2 UTF-16BE.  The
+ * size in bytes is returned; out holds at least twice the text. */
+static size_t encode(const char *text, size_t length, int order, char *out)
+{
+    size_t i;
+
+    if (!order)
+    {
+        memcpy(out, text, length);
+        return length;
+    }
+    for (i = 0; i < length; i++)
+    {
+        out[2 * i + (order == 1)] = 0;
+        out[2 * i + (order == 2)] = text[i];
+    }
+    return 2 * length;
+}
+
+/* A document: declaration, a package up to where the filler goes, count bodies
+ * of filler, then the rest.  The buffers are the caller's to free. */
+struct endless
+{
+    char *head, *body, *tail;
+    size_t head_size, body_size, tail_size;
+};
+
+static void endless_init(struct endless *doc, int order, const char *before, unsigned char fill, const char *after)
+{
+    static const char utf8[] = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
+    static const char utf16[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n";
+    static const char package[] = ROOT_OPEN "<smc:SoftwareDistributionPackage>" PROPS(ID1) LOCALIZED UPDATE_DATA;
+    static const char close[] = "</smc:SoftwareDistributionPackage>" CATALOG_CLOSE;
+    char *text, filler[FILLER_UNITS];
+    size_t length;
+
+    length = strlen(utf16) + strlen(package) + strlen(before) + 1;
+    text = malloc(length);
+    sprintf(text, "%s%s%s", order ? utf16 : utf8, package, before);
+    doc->head = malloc(2 * length);
+    doc->head_size = encode(text, strlen(text), order, doc->head);
+    free(text);
+    memset(filler, fill, sizeof(filler));
+    doc->body = malloc(2 * sizeof(filler));
+    doc->body_size = encode(filler, sizeof(filler), order, doc->body);
+    length = strlen(after) + strlen(close) + 1;
+    text = malloc(length);
+    sprintf(text, "%s%s", after, close);
+    doc->tail = malloc(2 * length);
+    doc->tail_size = encode(text, strlen(text), order, doc->tail);
+    free(text);
+    assert_true(doc->head && doc->body && doc->tail);
+}
+
+static void endless_free(struct endless *doc)
+{
+    free(doc->head);
+    free(doc->body);
+    free(doc->tail);
+}
+
+/* Loads count bodies of the document; bytes read from the stream in *given. */
+static HRESULT load_endless(const struct endless *doc, unsigned int count, struct catalog **out, ULONGLONG *given)
+{
+    struct made_stream stream;
+    HRESULT hr;
+
+    made_init(&stream, doc->head, doc->head_size, doc->body, doc->body_size, count, doc->tail, doc->tail_size);
+    hr = load_made_stream(&stream, out);
+    *given = stream.given;
+    return hr;
+}
+
+/* A text node or an attribute value of 1 GiB, made up as it is read: the
+ * reader stops at 16 MiB between two '<' (4 KiB in UTF-16: see catalog.h). */
+static void endless_values(void **state)
+{
+    static const struct
+    {
+        const char *what, *before, *after;
+    }
+    places[] =
+    {
+        { "text", "<ext:Eula>", "</ext:Eula>" },
+        { "attribute", "<sdp:IsInstalled><bar:WmiQuery WqlQuery=\"", "\"/></sdp:IsInstalled>" },
+        { "white space", "<ext:Eula>", "</ext:Eula>" },
+    };
+    static const char *const orders[] = { "UTF-8", "UTF-16LE", "UTF-16BE" };
+    struct catalog *catalog;
+    struct endless doc;
+    ULONGLONG given;
+    unsigned int round, place, count;
+    ULONGLONG limit;
+    SIZE_T before = 0;
+    int order;
+
+    (void)state;
+    for (round = 0; round < 2; round++)
+    {
+        if (round == 1) before = heap_in_use();
+        for (place = 0; place < ARRAY_SIZE(places); place++)
+            for (order = 0; order < 3; order++)
+            {
+                endless_init(&doc, order, places[place].before, place == 2 ? ' ' : 'a', places[place].after);
+                count = (1u << 30) / doc.body_size;
+                assert_hr(WU_E_XML_INVALID, load_endless(&doc, count, &catalog, &given));
+                assert_null(catalog);
+                if (round) print_message("1 GiB %s in %s: refused after %.1f MiB\n", places[place].what,
+                                         orders[order], (double)given / MIB);
+                /* what the reader asks for past the limit: a few of its chunks */
+                limit = order ? CATALOG_MAX_UTF16_NODE_BYTES : CATALOG_MAX_NODE_BYTES;
+                assert_true(given > limit);
+                assert_true(given < limit + doc.head_size + MIB);
+                endless_free(&doc);
+            }
+    }
+    assert_int_equal(before, heap_in_use());
+}
+
+/* Real values, even long ones, are well inside the limit. */
+static void long_values_load(void **state)
+{
+    struct catalog *catalog;
+    struct endless doc;
+    ULONGLONG given;
+    const WCHAR *value;
+    unsigned int count;
+    SIZE_T before;
+
+    (void)state;
+    before = heap_in_use();
+    /* an 8 MiB EULA */
+    endless_init(&doc, 0, "<ext:Eula>", 'a', "</ext:Eula>");
+    count = 8 * MIB / doc.body_size;
+    assert_hr(S_OK, load_endless(&doc, count, &catalog, &given));
+    assert_int_equal(1, catalog->package_count);
+    assert_int_equal(8 * MIB, wcslen(catalog->packages[0].eula));
+    catalog_free(catalog);
+    endless_free(&doc);
+    /* an 8 MiB query */
+    endless_init(&doc, 0, "<sdp:IsInstalled><bar:WmiQuery WqlQuery=\"", 'q', "\"/></sdp:IsInstalled>");
+    count = 8 * MIB / doc.body_size;
+    assert_hr(S_OK, load_endless(&doc, count, &catalog, &given));
+    value = rule_attr(catalog->packages[0].is_installed, L"WqlQuery");
+    assert_int_equal(8 * MIB, wcslen(value));
+    assert_int_equal('q', value[0]);
+    catalog_free(catalog);
+    endless_free(&doc);
+    /* one EULA in many pieces: the value as a whole is held to the same limit */
+    endless_init(&doc, 0, "<ext:Eula>", 'a', "</ext:Eula>");
+    memcpy(doc.body + doc.body_size - 7, "<!---->", 7);
+    count = 8 * MIB / doc.body_size;
+    assert_hr(S_OK, load_endless(&doc, count, &catalog, &given));
+    assert_int_equal(count * (doc.body_size - 7), wcslen(catalog->packages[0].eula));
+    catalog_free(catalog);
+    count = (1u << 30) / doc.body_size;
+    assert_hr(WU_E_XML_INVALID, load_endless(&doc, count, &catalog, &given));
+    assert_null(catalog);
+    print_message("1 GiB EULA in pieces of 32 KiB: refused after %.1f MiB\n", (double)given / MIB);
+    assert_true(given < CATALOG_MAX_NODE_BYTES + 2 * MIB);
+    endless_free(&doc);
+    assert_int_equal(before, heap_in_use());
+}
+
+/* A million packages, made up as they are read: refused at the 200,001st,
+ * not after reading them all. */
+static void million_packages(void **state)
+{
+    static const char head[] = CATALOG_OPEN, body[] = PACKAGE(ID1), tail[] = CATALOG_CLOSE;
+    struct made_stream stream;
+    struct catalog *catalog;
+    SIZE_T before;
+
+    (void)state;
+    load_made(1, 0, &catalog);      /* warms XmlLite up */
+    catalog_free(catalog);
+    before = heap_in_use();
+    made_init(&stream, head, strlen(head), body, strlen(body), 1000000, tail, strlen(tail));
+    assert_hr(WU_E_XML_INVALID, load_made_stream(&stream, &catalog));
+    assert_null(catalog);
+    print_message("a million packages: refused after %u of them were read\n", stream.part - 1);
+    assert_true(stream.part > CATALOG_MAX_PACKAGES + 1);
+    /* the reader reads ahead by a chunk of at most 64 KiB */
+    assert_true(stream.part < CATALOG_MAX_PACKAGES + 1 + 65536 / strlen(body) + 2);
+    assert_int_equal(before, heap_in_use());
+}
+
+/* Rules nested levels deep: And, Or and Not in turn around True. */
+static char *nested_rules(unsigned int levels)
+{
+    static const char head[] = CATALOG_OPEN "<smc:SoftwareDistributionPackage>" PROPS(ID1) LOCALIZED UPDATE_DATA
+                               "<sdp:IsInstallable>";
+    static const char tail[] = "</sdp:IsInstallable></smc:SoftwareDistributionPackage>" CATALOG_CLOSE;
+    static const char *const names[] = { "And", "Or", "Not" };
+    char *xml = malloc(sizeof(head) + sizeof(tail) + levels * 20 + 16), *p = xml;
+    unsigned int i;
+
+    assert_non_null(xml);
+    p += sprintf(p, "%s", head);
+    for (i = 0; i < levels; i++) p += sprintf(p, "<lar:%s>", names[i % 3]);
+    p += sprintf(p, "<lar:True/>");
+    while (i--) p += sprintf(p, "</lar:%s>", names[i % 3]);
+    sprintf(p, "%s", tail);
+    return xml;
+}
+
+static void recursive_rules(void **state)
+{
+    /* the catalog, the package and IsInstallable hold the rules */
+    const unsigned int deepest = CATALOG_MAX_DEPTH - 4;
+    unsigned int levels, i;
+    struct catalog *catalog;
+    const struct rule *rule;
+    SIZE_T before;
+    char *xml, *p;
+
+    (void)state;
+    xml = nested_rules(1);
+    catalog_free(load_good_xml(xml));
+    free(xml);
+    before = heap_in_use();
+    for (levels = 1; levels <= deepest; levels += deepest - 1)
+    {
+        xml = nested_rules(levels);
+        catalog = load_good_xml(xml);
+        free(xml);
+        for (rule = catalog->packages[0].is_installable, i = 0; rule->child_count; rule = rule->children[0]) i++;
+        assert_int_equal(levels, i);
+        assert_int_equal(RULE_TRUE, rule->kind);
+        /* a Not every third level */
+        assert_int_equal(levels / 3 % 2 ? RULE_RESULT_FALSE : RULE_RESULT_TRUE,
+                         rule_evaluate(catalog->packages[0].is_installable, rule_system_facts(), NULL));
+        catalog_free(catalog);
+    }
+    for (levels = deepest + 1; levels <= 1000000; levels *= 1000)
+    {
+        xml = nested_rules(levels);
+        check_bad_xml("rules too deep", xml, WU_E_XML_INVALID);
+        free(xml);
+    }
+
+    /* wide: 100,000 rules in one And, and in one Or */
+    xml = p = malloc(200 + sizeof(CATALOG(ITEM_PACKAGE(""))) + 200000 * 12);
+    assert_non_null(xml);
+    p += sprintf(p, CATALOG_OPEN "<smc:SoftwareDistributionPackage>" PROPS(ID1) LOCALIZED UPDATE_DATA
+                 "<sdp:IsInstallable><lar:Or><lar:And>");
+    for (i = 0; i < 100000; i++) p += sprintf(p, "<lar:True/>");
+    p += sprintf(p, "</lar:And>");
+    for (i = 0; i < 100000; i++) p += sprintf(p, "<lar:False/>");
+    sprintf(p, "</lar:Or></sdp:IsInstallable></smc:SoftwareDistributionPackage>" CATALOG_CLOSE);
+    catalog = load_good_xml(xml);
+    free(xml);
+    rule = catalog->packages[0].is_installable;
+    assert_int_equal(RULE_OR, rule->kind);
+    assert_int_equal(100001, rule->child_count);
+    assert_int_equal(100000, rule->children[0]->child_count);
+    assert_int_equal(RULE_RESULT_TRUE, rule_evaluate(rule, rule_system_facts(), NULL));
+    catalog_free(catalog);
+    assert_int_equal(before, heap_in_use());
+}
+
+/* Entities of every kind are refused with the DTD that would declare them;
+ * XInclude means nothing to the loader, so nothing is fetched. */
+static void entities_and_includes(void **state)
+{
+    static const char xinclude[] = "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\""
+                                   " href=\"file:///c:/windows/win.ini\" parse=\"text\"/>";
+    static const char in_eula[] = CATALOG(PACKAGE_WITH(PROPS(ID1), "<ext:Eula>a" "%s" "b</ext:Eula>"
+                                                       "<sdp:IsInstalled>" "%s" "</sdp:IsInstalled>"));
+    struct catalog *catalog;
+    char xml[2048];
+    SIZE_T before;
+
+    (void)state;
+    /* without a DTD, Wine's XmlLite (8.0) lets an undeclared entity through: nothing expands */
+    catalog = load_good_xml(CATALOG(PACKAGE_WITH(PROPS(ID1), "<ext:Eula>a&e;b</ext:Eula>")));
+    print_message("undeclared entity: EULA \"%ls\"\n", catalog->packages[0].eula);
+    catalog_free(catalog);
+    snprintf(xml, sizeof(xml), in_eula, xinclude, xinclude);
+    catalog_free(load_good_xml(xml));
+    before = heap_in_use();
+    catalog = load_good_xml(xml);
+    assert_wstr(L"ab", catalog->packages[0].eula);
+    assert_int_equal(RULE_UNKNOWN, catalog->packages[0].is_installed->kind);
+    assert_int_equal(RULE_RESULT_ERROR, rule_evaluate(catalog->packages[0].is_installed, rule_system_facts(), NULL));
+    catalog_free(catalog);
+    assert_int_equal(before, heap_in_use());
+}
+
+/* A cab whose entry says it is bigger than a catalog may be: refused before
+ * anything is unpacked. */
+static void cab_claims(void **state)
+{
+    static const char sdp[] = "<sdp:SoftwareDistributionPackage " ALL_NS ">" PROPS(ID1) LOCALIZED UPDATE_DATA
+                              "</sdp:SoftwareDistributionPackage>";
+    static const DWORD claims[] = { CATALOG_MAX_BYTES + 1, 1u << 30, 0x7fffffff, 0x80000000, 0xffffffff };
+    const struct cab_entry entries[] = { ENTRY("a.sdp", sdp), ENTRY("b.sdp", sdp) };
+    struct catalog *catalog;
+    WCHAR path[MAX_PATH];
+    HANDLE file;
+    BYTE *data;
+    DWORD size, second;
+    SIZE_T before;
+    unsigned int i;
+
+    (void)state;
+    assert_hr(S_OK, load_cab(entries, 2, &catalog));
+    catalog_free(catalog);
+    before = heap_in_use();
+    path_in(path, temp_folder, L"test.cab");
+    file = CreateFileW(path, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(file != INVALID_HANDLE_VALUE);
+    size = GetFileSize(file, NULL);
+    data = malloc(size);
+    assert_true(ReadFile(file, data, size, &size, NULL));
+    CloseHandle(file);
+    /* CFFILE entries follow the 36-byte header and the 8-byte CFFOLDER */
+    second = 44 + 16 + sizeof("a.sdp");
+    for (i = 0; i < ARRAY_SIZE(claims); i++)
+    {
+        memcpy(data + 44, &claims[i], 4);
+        write_fixture(L"claims.cab", data, size, path);
+        catalog = (void *)0xdeadbeef;
+        assert_hr(WU_E_XML_INVALID, catalog_load(path, &catalog));
+        assert_null(catalog);
+    }
+    /* each under the limit, both over it */
+    memcpy(data + 44, &(DWORD){ 300 * MIB }, 4);
+    memcpy(data + second, &(DWORD){ 300 * MIB }, 4);
+    write_fixture(L"claims.cab", data, size, path);
+    catalog = (void *)0xdeadbeef;
+    assert_hr(WU_E_XML_INVALID, catalog_load(path, &catalog));
+    assert_null(catalog);
+    free(data);
+    assert_int_equal(before, heap_in_use());
 }
 
 /* --- lookups --- */
@@ -2019,6 +2401,12 @@ int main(void)
         cmocka_unit_test(broken_cabs),
         cmocka_unit_test(nothing_leaks),
         cmocka_unit_test(limits),
+        cmocka_unit_test(endless_values),
+        cmocka_unit_test(long_values_load),
+        cmocka_unit_test(million_packages),
+        cmocka_unit_test(recursive_rules),
+        cmocka_unit_test(entities_and_includes),
+        cmocka_unit_test(cab_claims),
         cmocka_unit_test(locations),
         cmocka_unit_test(from_a_stream),
         cmocka_unit_test(text_for_locales),
