@@ -190,21 +190,43 @@ void WINAPI OutputDebugStringA(const char *message)
     (void)message;
 }
 
-/* Only what the rule log uses: UTF-16 to ASCII, '?' for the rest. */
+/* UTF-16 to UTF-8 (CP_UTF8, the only page the sources use), with
+ * WC_ERR_INVALID_CHARS failing on a lone surrogate; without it one becomes U+FFFD. */
 INT WINAPI WideCharToMultiByte(UINT page, DWORD flags, const WCHAR *src, INT src_length, char *dst, INT dst_length,
                                const char *fallback, BOOL *used)
 {
-    INT i;
+    INT i, n = 0, k, size;
+    unsigned int c;
+    char bytes[4];
 
-    (void)page, (void)flags, (void)fallback, (void)used;
+    (void)fallback, (void)used;
+    if (page != CP_UTF8) abort();
     if (src_length < 0) src_length = fuzz_wcslen(src) + 1;
-    if (!dst_length) return src_length;
     for (i = 0; i < src_length; i++)
     {
-        if (i == dst_length) return 0;
-        dst[i] = src[i] < 0x80 ? (char)src[i] : '?';
+        c = src[i];
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < src_length && src[i + 1] >= 0xdc00 && src[i + 1] <= 0xdfff)
+            c = 0x10000 + ((c - 0xd800) << 10) + (src[++i] - 0xdc00);
+        else if (c >= 0xd800 && c <= 0xdfff)
+        {
+            if (flags & WC_ERR_INVALID_CHARS) return 0;
+            c = 0xfffd;
+        }
+        if (c < 0x80) bytes[0] = c, size = 1;
+        else if (c < 0x800) bytes[0] = 0xc0 | c >> 6, bytes[1] = 0x80 | (c & 0x3f), size = 2;
+        else if (c < 0x10000)
+            bytes[0] = 0xe0 | c >> 12, bytes[1] = 0x80 | ((c >> 6) & 0x3f), bytes[2] = 0x80 | (c & 0x3f), size = 3;
+        else
+            bytes[0] = 0xf0 | c >> 18, bytes[1] = 0x80 | ((c >> 12) & 0x3f), bytes[2] = 0x80 | ((c >> 6) & 0x3f),
+            bytes[3] = 0x80 | (c & 0x3f), size = 4;
+        for (k = 0; k < size; k++, n++)
+            if (dst_length)
+            {
+                if (n >= dst_length) return 0;
+                dst[n] = bytes[k];
+            }
     }
-    return src_length;
+    return n;
 }
 
 INT WINAPI CompareStringOrdinal(const WCHAR *a, INT a_length, const WCHAR *b, INT b_length, BOOL ignore_case)

@@ -372,11 +372,18 @@ static const IXmlReaderVtbl reader_vtbl =
     reader_GetDepth, reader_IsEOF,
 };
 
+/* libxml2 prints some errors whatever the parser options say */
+static void quiet(void *context, const char *format, ...)
+{
+    (void)context, (void)format;
+}
+
 HRESULT WINAPI CreateXmlReader(REFIID riid, void **obj, IMalloc *malloc_iface)
 {
     struct reader *reader;
 
     (void)riid, (void)malloc_iface;
+    xmlSetGenericErrorFunc(NULL, quiet);
     if (!(reader = calloc(1, sizeof(*reader)))) return E_OUTOFMEMORY;
     reader->IXmlReader_iface.lpVtbl = (IXmlReaderVtbl *)&reader_vtbl;
     reader->refs = 1;

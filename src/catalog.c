@@ -1182,17 +1182,35 @@ static HRESULT parse_document(struct catalog_loader *loader)
 
 /* --- the parser's input, counted against the limits --- */
 
+enum markup { MARKUP_NONE, MARKUP_COMMENT, MARKUP_CDATA, MARKUP_PI };
+
+/* XmlLite is only ever given UTF-8 or a byte encoding: Wine's XmlLite (8.0)
+ * fails on UTF-16 nodes past about 8 KiB (errors, then gigabytes and an access
+ * violation) and can spin forever on a truncated UTF-16 document, so a UTF-16
+ * document is turned into UTF-8 as it is read, and its XML declaration (the
+ * one place that names the encoding) no longer names one. */
 struct input
 {
     ISequentialStream ISequentialStream_iface;
     catalog_read_fn read;
     void *source;
-    ULONGLONG size;             /* bytes read so far */
-    ULONGLONG run;              /* bytes since the last '<' */
+    ULONGLONG size;             /* bytes read from the source so far */
     HRESULT error;              /* why reading stopped: the reader may not say */
-    BYTE start[2];              /* the first bytes, to tell UTF-16 */
-    BYTE unit;                  /* UTF-16: the first byte of a unit split between reads */
+    BOOL source_ended;
     BOOL ended;                 /* the end and the line break after it are given */
+    int order;                  /* -1 not known yet, 0 a byte encoding, 1 UTF-16LE, 2 UTF-16BE */
+    BOOL head_done;             /* UTF-16: the XML declaration is dealt with */
+    BYTE start[2];              /* the first bytes, to tell UTF-16 */
+    ULONG start_count;
+    BYTE odd[1];                /* UTF-16: a byte of a unit split between reads */
+    ULONG odd_count;
+    WCHAR high;                 /* UTF-16: a high surrogate split between reads */
+    BYTE *out;                  /* what XmlLite gets, not handed over yet */
+    ULONG out_length, out_pos, out_size;
+    ULONG out_counted;          /* out up to here went through count_runs */
+    ULONGLONG run;              /* bytes given since the last '<' outside comments, CDATA and PIs */
+    enum markup markup;
+    char window[9];             /* the last bytes given, to see markup begin and end */
 };
 
 static inline struct input *impl_from_ISequentialStream(ISequentialStream *iface)
@@ -1234,65 +1252,166 @@ static int utf16_order(const BYTE start[2])
     return 0;
 }
 
-/* XmlLite holds a whole text node, or a whole tag with its attributes, before
- * it hands any of it over: a bound on the bytes between two '<' bounds what
- * one node can cost, long before the document's size limit. */
+static BOOL window_ends(const struct input *input, const char *text)
+{
+    size_t length = strlen(text);
+
+    return !memcmp(input->window + sizeof(input->window) - length, text, length);
+}
+
+/* XmlLite holds a whole node before it hands any of it over: a text node, a
+ * tag with its attributes, a comment, a CDATA section or a processing
+ * instruction.  Bounding the bytes between two '<' (none of them inside the
+ * last three, which may hold '<') bounds what one node can cost, long before
+ * the document's size limit.  Wine's XmlLite (8.0) crashes on a comment of
+ * some hundred KiB: comments and PIs have a bound of their own. */
 static HRESULT count_runs(struct input *input, const BYTE *buffer, ULONG count)
 {
-    int order = input->size + count >= 2 ? utf16_order(input->start) : 0;
-    ULONGLONG offset = input->size, limit = CATALOG_MAX_NODE_BYTES;
-    BOOL markup;
     ULONG i;
 
-    /* a UTF-16 run counts units, one for every two bytes */
-    if (order) limit = CATALOG_MAX_UTF16_NODE_BYTES / 2;
-    for (i = 0; i < count; i++, offset++)
+    for (i = 0; i < count; i++)
     {
-        if (!order) markup = buffer[i] == '<';
-        else if (!(offset & 1))
+        memmove(input->window, input->window + 1, sizeof(input->window) - 1);
+        input->window[sizeof(input->window) - 1] = buffer[i];
+        if (input->markup == MARKUP_NONE && buffer[i] == '<') input->run = 0;
+        else if (++input->run > (input->markup == MARKUP_COMMENT || input->markup == MARKUP_PI
+                                 ? CATALOG_MAX_COMMENT_BYTES : CATALOG_MAX_NODE_BYTES))
+            return WU_E_XML_INVALID;
+        switch (input->markup)
         {
-            input->unit = buffer[i];
-            continue;
+        case MARKUP_NONE:
+            if (window_ends(input, "<!--")) input->markup = MARKUP_COMMENT;
+            else if (window_ends(input, "<![CDATA[")) input->markup = MARKUP_CDATA;
+            else if (window_ends(input, "<?")) input->markup = MARKUP_PI;
+            break;
+        case MARKUP_COMMENT:
+            if (window_ends(input, "-->")) input->markup = MARKUP_NONE;
+            break;
+        case MARKUP_CDATA:
+            if (window_ends(input, "]]>")) input->markup = MARKUP_NONE;
+            break;
+        case MARKUP_PI:
+            if (window_ends(input, "?>")) input->markup = MARKUP_NONE;
+            break;
         }
-        else if (order == 1) markup = input->unit == '<' && !buffer[i];
-        else markup = !input->unit && buffer[i] == '<';
-        if (markup) input->run = 0;
-        else if (++input->run > limit) return WU_E_XML_INVALID;
     }
     return S_OK;
 }
 
-static HRESULT read_source(struct input *input, BYTE *buffer, ULONG size, ULONG *done)
+static HRESULT reserve(struct input *input, ULONG more)
+{
+    BYTE *grown;
+    ULONG size;
+
+    if (input->out_pos == input->out_length) input->out_pos = input->out_length = input->out_counted = 0;
+    if (input->out_length + more <= input->out_size) return S_OK;
+    size = max(input->out_size * 2, input->out_length + more);
+    if (!(grown = realloc(input->out, size))) return E_OUTOFMEMORY;
+    input->out = grown;
+    input->out_size = size;
+    return S_OK;
+}
+
+/* UTF-16 bytes to UTF-8; a unit or a surrogate pair split between reads waits
+ * for the rest. */
+static HRESULT convert(struct input *input, const BYTE *bytes, ULONG count)
+{
+    WCHAR *units;
+    ULONG n = 0, i = 0;
+    int length;
+    HRESULT hr;
+
+    if (!(units = malloc((count / 2 + 2) * sizeof(WCHAR)))) return E_OUTOFMEMORY;
+    if (input->high) units[n++] = input->high;
+    input->high = 0;
+    if (input->odd_count && count)
+    {
+        units[n++] = input->order == 1 ? input->odd[0] | bytes[0] << 8 : input->odd[0] << 8 | bytes[0];
+        input->odd_count = 0;
+        i = 1;
+    }
+    for (; i + 1 < count; i += 2)
+        units[n++] = input->order == 1 ? bytes[i] | bytes[i + 1] << 8 : bytes[i] << 8 | bytes[i + 1];
+    if (i < count) input->odd[input->odd_count++] = bytes[i];
+    if (n && IS_HIGH_SURROGATE(units[n - 1])) input->high = units[--n];
+    hr = S_OK;
+    if (n && !(length = WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, units, n, NULL, 0, NULL, NULL)))
+        hr = WU_E_XML_INVALID;
+    else if (n && SUCCEEDED(hr = reserve(input, length)))
+    {
+        WideCharToMultiByte(CP_UTF8, 0, units, n, (char *)input->out + input->out_length, length, NULL, NULL);
+        input->out_length += length;
+    }
+    free(units);
+    return hr;
+}
+
+static HRESULT append(struct input *input, const BYTE *bytes, ULONG count)
 {
     HRESULT hr;
 
-    *done = 0;
-    if (FAILED(hr = input->read(input->source, buffer, size, done))) return hr;
-    if (*done > size) return E_UNEXPECTED;
-    if (input->size < sizeof(input->start))
-        memcpy(input->start + input->size, buffer, min(*done, sizeof(input->start) - input->size));
-    if (FAILED(hr = count_runs(input, buffer, *done))) return hr;
-    if ((input->size += *done) > CATALOG_MAX_BYTES) return WU_E_XML_INVALID;
+    if (!count) return S_OK;
+    if (input->order) return convert(input, bytes, count);
+    if (FAILED(hr = reserve(input, count))) return hr;
+    memcpy(input->out + input->out_length, bytes, count);
+    input->out_length += count;
     return S_OK;
 }
 
-/* A line break in the document's encoding. */
-static ULONG line_break(const BYTE start[2], BYTE *buffer)
+/* The converted document must not claim UTF-16 any more: its declaration,
+ * whole within the first 256 bytes, becomes one that names no encoding (the
+ * shortest well-formed one, so never longer than what it replaces). */
+static HRESULT replace_declaration(struct input *input)
 {
-    switch (utf16_order(start))
+    static const char bom[] = "\xef\xbb\xbf", plain[] = "<?xml version=\"1.0\"?>";
+    BYTE *text = input->out + input->out_pos;
+    ULONG length = input->out_length - input->out_pos, skip = 0, end;
+
+    if (length < 256 && !input->source_ended) return S_FALSE;
+    input->head_done = TRUE;
+    if (length >= 3 && !memcmp(text, bom, 3)) skip = 3;
+    if (length - skip < 6 || memcmp(text + skip, "<?xml", 5) || !strchr(" \t\r\n", text[skip + 5])) return S_OK;
+    for (end = skip + 5; end + 1 < length && end < 256; end++)
     {
-    case 1:
-        buffer[0] = '\n';
-        buffer[1] = 0;
-        return 2;
-    case 2:
-        buffer[0] = 0;
-        buffer[1] = '\n';
-        return 2;
-    default:
-        buffer[0] = '\n';
-        return 1;
+        if (text[end] != '?' || text[end + 1] != '>') continue;
+        end += 2;
+        if (end - skip < strlen(plain)) return WU_E_XML_INVALID;
+        memcpy(text + skip, plain, strlen(plain));
+        memmove(text + skip + strlen(plain), text + end, length - end);
+        input->out_length -= end - skip - strlen(plain);
+        return S_OK;
     }
+    return WU_E_XML_INVALID;
+}
+
+/* Reads one more piece of the source into out. */
+static HRESULT fill(struct input *input)
+{
+    BYTE buffer[4096];
+    ULONG done = 0, take = 0;
+    HRESULT hr;
+
+    if (FAILED(hr = input->read(input->source, buffer, sizeof(buffer), &done))) return hr;
+    if (done > sizeof(buffer)) return E_UNEXPECTED;
+    if ((input->size += done) > CATALOG_MAX_BYTES) return WU_E_XML_INVALID;
+    if (!done) input->source_ended = TRUE;
+    if (input->order < 0)
+    {
+        take = min(sizeof(input->start) - input->start_count, done);
+        memcpy(input->start + input->start_count, buffer, take);
+        input->start_count += take;
+        if (input->start_count < sizeof(input->start) && !input->source_ended) return S_OK;
+        input->order = input->start_count == sizeof(input->start) ? utf16_order(input->start) : 0;
+        if (FAILED(hr = append(input, input->start, input->start_count))) return hr;
+    }
+    if (FAILED(hr = append(input, buffer + take, done - take))) return hr;
+    if (input->source_ended && (input->odd_count || input->high)) return WU_E_XML_INVALID;
+    if (input->order && !input->head_done && (hr = replace_declaration(input)) != S_OK)
+        return hr == S_FALSE ? S_OK : hr;
+    if (input->out_counted == input->out_length) return S_OK;
+    hr = count_runs(input, input->out + input->out_counted, input->out_length - input->out_counted);
+    input->out_counted = input->out_length;
+    return hr;
 }
 
 /* Wine's XmlLite (8.0) aborts the process when a chunk of its input ends right
@@ -1312,18 +1431,24 @@ static HRESULT WINAPI input_Read(ISequentialStream *iface, void *data, ULONG siz
     if (input->ended || size < 3) return S_FALSE;
     while (done < size - 2)
     {
-        if (FAILED(hr = read_source(input, buffer + done, size - 2 - done, &count)))
+        if (input->out_pos < input->out_length && (!input->order || input->head_done))
+        {
+            count = min(input->out_length - input->out_pos, size - 2 - done);
+            memcpy(buffer + done, input->out + input->out_pos, count);
+            input->out_pos += count;
+            done += count;
+        }
+        else if (input->source_ended)
+        {
+            buffer[done++] = '\n';
+            input->ended = TRUE;
+            break;
+        }
+        else if (FAILED(hr = fill(input)))
         {
             input->error = hr;
             return hr;
         }
-        if (!count)
-        {
-            done += line_break(input->start, buffer + done);
-            input->ended = TRUE;
-            break;
-        }
-        done += count;
     }
     if (read) *read = done;
     return S_OK;
@@ -1337,7 +1462,6 @@ static HRESULT WINAPI input_Write(ISequentialStream *iface, const void *buffer, 
     (void)written;
     return STG_E_ACCESSDENIED;
 }
-
 static const ISequentialStreamVtbl input_vtbl =
 {
     input_QueryInterface,
@@ -1369,13 +1493,15 @@ HRESULT catalog_loader_create(struct catalog_loader **out)
 
 HRESULT catalog_loader_parse(struct catalog_loader *loader, catalog_read_fn read, void *source)
 {
-    struct input input = { .ISequentialStream_iface.lpVtbl = &input_vtbl, .read = read, .source = source };
+    struct input input = { .ISequentialStream_iface.lpVtbl = &input_vtbl, .read = read, .source = source,
+                           .order = -1 };
     HRESULT hr;
 
     loader->last_type = XmlNodeType_None;
     if (SUCCEEDED(hr = IXmlReader_SetInput(loader->reader, (IUnknown *)&input.ISequentialStream_iface)))
         hr = parse_document(loader);
     IXmlReader_SetInput(loader->reader, NULL);
+    free(input.out);
     return FAILED(input.error) ? input.error : hr;
 }
 

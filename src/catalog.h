@@ -127,10 +127,8 @@ struct catalog
 #define CATALOG_MAX_BYTES (512u << 20)      /* one XML document */
 #define CATALOG_MAX_DEPTH 256               /* element nesting */
 #define CATALOG_MAX_PACKAGES 200000
-#define CATALOG_MAX_NODE_BYTES (16u << 20)  /* document bytes between two '<': one text node, or one tag */
-/* Wine 8's XmlLite fails on a UTF-16 node of more than about 8 KiB: an error
- * at first, then 1.6 GB of memory and an access violation near 20 KB. */
-#define CATALOG_MAX_UTF16_NODE_BYTES 4096u
+#define CATALOG_MAX_NODE_BYTES (16u << 20)  /* bytes between two '<' (UTF-8): one text node, tag or CDATA */
+#define CATALOG_MAX_COMMENT_BYTES (64u << 10)   /* one comment or processing instruction */
 
 /* Loads a catalog from a local or UNC path, a file:// URL, or an http(s):// URL
  * (fetched into OpenWUA's catalog cache by transport.c): an SDP XML document

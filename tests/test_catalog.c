@@ -114,6 +114,18 @@ static void check_bad_xml(const char *what, const char *xml, HRESULT expected)
     assert_null(catalog);
 }
 
+static void check_bad_bytes(const char *what, const void *data, size_t size, HRESULT expected)
+{
+    struct catalog *catalog = (void *)0xdeadbeef;
+    WCHAR path[MAX_PATH];
+    HRESULT hr;
+
+    write_fixture(L"doc.xml", data, size, path);
+    if ((hr = catalog_load(path, &catalog)) != expected) print_message("%s: 0x%08lx\n", what, (unsigned long)hr);
+    assert_hr(expected, hr);
+    assert_null(catalog);
+}
+
 static void assert_wstr(const WCHAR *expected, const WCHAR *actual)
 {
     if (!expected)
@@ -1475,11 +1487,11 @@ static void cab_with_many_packages(void **state)
     size_t length;
 
     (void)state;
-    /* comments make the second document longer than a cab data block */
+    /* a comment and white space make the second document longer than a cab data block */
     length = sprintf(big, "%s", standalone2);
     memset(big + length, ' ', sizeof(big) - length);
     memcpy(big + length, "<!--", 4);
-    memcpy(big + sizeof(big) - 3, "-->", 3);
+    memcpy(big + length + 4000, "-->", 3);
     entries[3].size = sizeof(big);
     assert_hr(S_OK, load_cab(entries, ARRAY_SIZE(entries), &catalog));
     assert_int_equal(3, catalog->package_count);
@@ -1960,7 +1972,7 @@ static HRESULT load_endless(const struct endless *doc, unsigned int count, struc
 }
 
 /* A text node or an attribute value of 1 GiB, made up as it is read: the
- * reader stops at 16 MiB between two '<' (4 KiB in UTF-16: see catalog.h). */
+ * reader stops at 16 MiB between two '<', counted in UTF-8 (UTF-16 is converted). */
 static void endless_values(void **state)
 {
     static const struct
@@ -1996,13 +2008,60 @@ static void endless_values(void **state)
                 if (round) print_message("1 GiB %s in %s: refused after %.1f MiB\n", places[place].what,
                                          orders[order], (double)given / MIB);
                 /* what the reader asks for past the limit: a few of its chunks */
-                limit = order ? CATALOG_MAX_UTF16_NODE_BYTES : CATALOG_MAX_NODE_BYTES;
+                limit = order ? 2ull * CATALOG_MAX_NODE_BYTES : CATALOG_MAX_NODE_BYTES;    /* counted in UTF-8 */
                 assert_true(given > limit);
                 assert_true(given < limit + doc.head_size + MIB);
                 endless_free(&doc);
             }
     }
     assert_int_equal(before, heap_in_use());
+}
+
+/* UTF-16 reaches XmlLite as UTF-8 (Wine's XmlLite fails on long UTF-16
+ * nodes), so long UTF-16 values load; broken UTF-16 is refused. */
+static void utf16_converted(void **state)
+{
+    static const BYTE lone[] = { 0xff, 0xfe, '<', 0, 'a', 0, '>', 0, 0x00, 0xd8, '<', 0, '/', 0, 'a', 0, '>', 0 };
+    static const BYTE odd[] = { 0xff, 0xfe, '<', 0, 'a', 0, '/', 0, '>', 0, ' ' };
+    struct catalog *catalog;
+    struct endless doc;
+    ULONGLONG given;
+    int order;
+
+    (void)state;
+    for (order = 1; order <= 2; order++)
+    {
+        endless_init(&doc, order, "<ext:Eula>", 'a', "</ext:Eula>");
+        assert_hr(S_OK, load_endless(&doc, 32, &catalog, &given));
+        assert_int_equal(32 * FILLER_UNITS, wcslen(catalog->packages[0].eula));
+        catalog_free(catalog);
+        endless_free(&doc);
+    }
+    check_bad_bytes("lone surrogate", lone, sizeof(lone), WU_E_XML_INVALID);
+    check_bad_bytes("odd length", odd, sizeof(odd), WU_E_XML_INVALID);
+}
+
+/* Wine's XmlLite crashes on a comment of some hundred KiB: 64 KiB is the most. */
+static void long_comments(void **state)
+{
+    struct catalog *catalog;
+    struct endless doc;
+    ULONGLONG given;
+    int order;
+
+    (void)state;
+    for (order = 0; order <= 1; order++)
+    {
+        endless_init(&doc, order, "<!--", 'c', "-->");
+        assert_hr(S_OK, load_endless(&doc, 1, &catalog, &given));
+        catalog_free(catalog);
+        assert_hr(WU_E_XML_INVALID, load_endless(&doc, 2, &catalog, &given));
+        assert_null(catalog);
+        endless_free(&doc);
+        endless_init(&doc, order, "<?pi ", 'p', "?>");
+        assert_hr(WU_E_XML_INVALID, load_endless(&doc, 2, &catalog, &given));
+        endless_free(&doc);
+    }
 }
 
 /* Real values, even long ones, are well inside the limit. */
@@ -2390,6 +2449,8 @@ int main(void)
         cmocka_unit_test(eula_extension),
         cmocka_unit_test(expired_and_detectoids_left_out),
         cmocka_unit_test(utf16_documents),
+        cmocka_unit_test(utf16_converted),
+        cmocka_unit_test(long_comments),
         cmocka_unit_test(long_values),
         cmocka_unit_test(empty_catalog),
         cmocka_unit_test(bad_documents),

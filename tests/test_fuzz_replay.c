@@ -71,6 +71,8 @@ static void replay(const WCHAR *target, HRESULT (*run)(const BYTE *, size_t))
         if (found.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) continue;
         swprintf(path, ARRAY_SIZE(path), L"%ls\\%ls\\%ls", folder, target, found.cFileName);
         data = read_whole(path, &size);
+        /* which input, should one never end */
+        fprintf(stderr, "%ls\n", found.cFileName);
         hr = run(data, size);
         free(data);
         if (hr != S_OK && hr != S_FALSE) fail_msg("%ls: 0x%08lx", found.cFileName, (unsigned long)hr);
