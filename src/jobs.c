@@ -4,13 +4,18 @@
  * Order of events in a job, all on one thread-pool work item:
  *   1. the worker function runs (multithreaded apartment); it may call the
  *      progress callback through job_report_progress, synchronously;
- *   2. its HRESULT and result are stored and the job reaches STAGE_DONE:
- *      IsCompleted turns TRUE, End* stops waiting here;
- *   3. the completed callback's relay is fetched from the Global Interface
- *      Table and called once (a single-threaded caller receives it on its own
- *      thread while it pumps messages or polls), then dropped from the table;
- *   4. STAGE_FINISHED: CleanUp stops waiting here;
- *   5. the work item's reference on the job is released.
+ *   2. its HRESULT and result are stored and the progress callback dropped;
+ *   3. with a completed callback: the job reaches STAGE_DONE (IsCompleted
+ *      turns TRUE, End* stops waiting here), the callback's relay is fetched
+ *      from the Global Interface Table and called once (a single-threaded
+ *      caller receives it on its own thread while it pumps messages or polls),
+ *      then dropped from the table;
+ *   4. STAGE_FINISHED (CleanUp stops waiting here; without a completed
+ *      callback End* and IsCompleted too), reached as the work item lets go of
+ *      the job: whoever sees it can release the last reference, and the job
+ *      and all it holds go at once, on that thread.  Otherwise a client
+ *      that ended a job and released everything could still find the job alive
+ *      (DllCanUnloadNow S_FALSE) until the worker got round to its release.
  *
  * Waiting costs no kernel object unless a single-threaded apartment has to
  * wait (it needs a handle to pump on): a condition variable serves the
@@ -33,7 +38,7 @@ enum job_stage
 {
     STAGE_RUNNING,
     STAGE_DONE,                 /* result final, IsCompleted TRUE */
-    STAGE_FINISHED,             /* completed callback returned */
+    STAGE_FINISHED,             /* completed callback returned, the work item let go */
 };
 
 struct job
@@ -101,16 +106,22 @@ static BOOL job_reached(struct job *job, LONG stage)
     return InterlockedCompareExchange(&job->stage, 0, 0) >= stage;   /* a read with a full barrier */
 }
 
+/* Under stage_lock.  Reaching a stage reaches those before it too. */
+static void signal_stage(struct job *job, LONG stage)
+{
+    LONG i;
+
+    InterlockedExchange(&job->stage, stage);
+    for (i = 0; i < stage; i++)
+        if (job->stage_events[i]) SetEvent(job->stage_events[i]);
+    WakeAllConditionVariable(&job->stage_changed);
+}
+
 static void set_stage(struct job *job, LONG stage)
 {
-    HANDLE event;
-
     AcquireSRWLockExclusive(&job->stage_lock);
-    InterlockedExchange(&job->stage, stage);
-    event = job->stage_events[stage - 1];
+    signal_stage(job, stage);
     ReleaseSRWLockExclusive(&job->stage_lock);
-    WakeAllConditionVariable(&job->stage_changed);
-    if (event) SetEvent(event);
 }
 
 /* The event set when the job reaches stage, made on first use; NULL when it
@@ -562,7 +573,22 @@ static void call_completed(struct job *job)
 
 /* --- the work item --- */
 
-static ULONG job_release(struct job *This);
+static void job_destroy(struct job *This);
+
+/* The work item's last touch of the job: its reference goes before anyone can
+ * see STAGE_FINISHED (job_reached reads the stage without the lock), and the
+ * stage is signalled under the lock job_destroy takes first, so a client
+ * releasing the last reference meanwhile waits until the worker is out. */
+static void finish(struct job *job)
+{
+    BOOL last;
+
+    AcquireSRWLockExclusive(&job->stage_lock);
+    last = !InterlockedDecrement(&job->refs);
+    if (!last) signal_stage(job, STAGE_FINISHED);
+    ReleaseSRWLockExclusive(&job->stage_lock);
+    if (last) job_destroy(job);     /* nobody holds it, so nobody waits */
+}
 
 static void CALLBACK job_worker(PTP_CALLBACK_INSTANCE instance, void *context, PTP_WORK work)
 {
@@ -581,12 +607,14 @@ static void CALLBACK job_worker(PTP_CALLBACK_INSTANCE instance, void *context, P
     }
     job->hr = hr;
     job->result = result;
-    set_stage(job, STAGE_DONE);
     callback_release(job, &job->progress);
-    call_completed(job);
-    callback_release(job, &job->completed);
-    set_stage(job, STAGE_FINISHED);
-    job_release(job);
+    if (callback_present(&job->completed))
+    {
+        set_stage(job, STAGE_DONE);
+        call_completed(job);
+        callback_release(job, &job->completed);
+    }
+    finish(job);
     if (SUCCEEDED(init)) CoUninitialize();
     /* job_start took a reference on the module: code of it runs until here. */
     FreeLibraryWhenCallbackReturns(instance, module);
@@ -599,31 +627,36 @@ static ULONG job_addref(struct job *This)
     return InterlockedIncrement(&This->refs);
 }
 
+static void job_destroy(struct job *This)
+{
+    /* The worker may have let go of it in finish() and still be signalling. */
+    AcquireSRWLockExclusive(&This->stage_lock);
+    ReleaseSRWLockExclusive(&This->stage_lock);
+    AcquireSRWLockExclusive(&live_lock);
+    if (This->prev) This->prev->next = This->next;
+    else if (live_jobs == This) live_jobs = This->next;
+    if (This->next) This->next->prev = This->prev;
+    ReleaseSRWLockExclusive(&live_lock);
+    callback_release(This, &This->progress);
+    callback_release(This, &This->completed);
+    /* From inside the work item too: the pool frees it once the callback returns. */
+    if (This->work_item) CloseThreadpoolWork(This->work_item);
+    if (This->result) IUnknown_Release(This->result);
+    VariantClear(&This->state);
+    if (This->free_context) This->free_context(This->context);
+    if (This->owner) IUnknown_Release(This->owner);
+    if (This->stage_events[0]) CloseHandle(This->stage_events[0]);
+    if (This->stage_events[1]) CloseHandle(This->stage_events[1]);
+    if (This->marshal) IUnknown_Release(This->marshal);
+    free(This);
+    object_destroyed();
+}
+
 static ULONG job_release(struct job *This)
 {
     ULONG refs = InterlockedDecrement(&This->refs);
 
-    if (!refs)
-    {
-        AcquireSRWLockExclusive(&live_lock);
-        if (This->prev) This->prev->next = This->next;
-        else if (live_jobs == This) live_jobs = This->next;
-        if (This->next) This->next->prev = This->prev;
-        ReleaseSRWLockExclusive(&live_lock);
-        callback_release(This, &This->progress);
-        callback_release(This, &This->completed);
-        /* From inside the work item too: the pool frees it once the callback returns. */
-        if (This->work_item) CloseThreadpoolWork(This->work_item);
-        if (This->result) IUnknown_Release(This->result);
-        VariantClear(&This->state);
-        if (This->free_context) This->free_context(This->context);
-        if (This->owner) IUnknown_Release(This->owner);
-        if (This->stage_events[0]) CloseHandle(This->stage_events[0]);
-        if (This->stage_events[1]) CloseHandle(This->stage_events[1]);
-        if (This->marshal) IUnknown_Release(This->marshal);
-        free(This);
-        object_destroyed();
-    }
+    if (!refs) job_destroy(This);
     return refs;
 }
 
@@ -656,9 +689,8 @@ static HRESULT job_cleanup(struct job *This)
     HRESULT hr;
 
     if ((DWORD)This->callback_thread == GetCurrentThreadId()) return WU_E_INVALID_OPERATION;
+    /* The work item has let go of the job by then (see finish). */
     if (FAILED(hr = wait_stage(This, STAGE_FINISHED))) return hr;
-    /* Past STAGE_FINISHED the work item only lets go of the job: wait for that too. */
-    WaitForThreadpoolWorkCallbacks(This->work_item, FALSE);
     callback_release(This, &This->progress);
     callback_release(This, &This->completed);
     return S_OK;

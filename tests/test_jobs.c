@@ -653,6 +653,56 @@ static void releasing_everything_early_lets_the_work_finish(void **state)
     wait_unloadable();
 }
 
+static DWORD WINAPI spin(void *stop)
+{
+    while (!*(volatile LONG *)stop) {}
+    return 0;
+}
+
+/* Without a completed callback the work item has let go of the job by the time
+ * End* or IsCompleted sees it finished: a client that then releases
+ * everything leaves nothing alive, at once, not when the worker gets round to
+ * it.  Many rounds, with every core kept busy so that the worker is often
+ * descheduled just after it wakes End*. */
+static void ended_jobs_leave_nothing_behind(void **state)
+{
+    HRESULT (WINAPI *can_unload)(void);
+    IUpdateSearcher *searcher;
+    ISearchResult *result;
+    HANDLE spinners[8];
+    ISearchJob *job;
+    SYSTEM_INFO info;
+    LONG stop = 0;
+    DWORD count, j;
+    int i;
+
+    (void)state;
+    use_catalog(1);
+    can_unload = (void *)GetProcAddress(wuapi_module(), "DllCanUnloadNow");
+    GetSystemInfo(&info);
+    count = min(info.dwNumberOfProcessors + 1, ARRAYSIZE(spinners));
+    for (j = 0; j < count; j++) assert_non_null(spinners[j] = CreateThread(NULL, 0, spin, &stop, 0, NULL));
+    for (i = 0; i < 500; i++)
+    {
+        searcher = new_searcher();
+        assert_hr(S_OK, begin(searcher, L"IsInstalled=0", NULL, empty(), &job));
+        if (i % 4)
+        {
+            result = NULL;
+            assert_hr(S_OK, IUpdateSearcher_EndSearch(searcher, job, &result));
+            ISearchResult_Release(result);
+        }
+        else assert_true(wait_completed(job));
+        ISearchJob_Release(job);
+        IUpdateSearcher_Release(searcher);
+        if (can_unload() != S_OK) break;
+    }
+    InterlockedExchange(&stop, 1);
+    WaitForMultipleObjects(count, spinners, TRUE, INFINITE);
+    for (j = 0; j < count; j++) CloseHandle(spinners[j]);
+    assert_int_equal(500, i);    /* else DllCanUnloadNow was S_FALSE after round i */
+}
+
 static void request_abort_ends_with_orc_aborted(void **state)
 {
     IUpdateSearcher *searcher;
@@ -721,6 +771,7 @@ int main(void)
         LEAK_CHECKED(failing_callbacks_are_ignored),
         LEAK_CHECKED(clean_up_before_end_search_and_twice),
         LEAK_CHECKED(releasing_everything_early_lets_the_work_finish),
+        LEAK_CHECKED(ended_jobs_leave_nothing_behind),
         LEAK_CHECKED(request_abort_ends_with_orc_aborted),
         LEAK_CHECKED(job_answers_its_interfaces),
     };
