@@ -200,7 +200,7 @@ static const char *const cases[] =
 {
     "empty", "eula-8m", "packages-200k", "text-1g-utf8", "text-1g-utf16le", "text-1g-utf16be", "attr-1g",
     "space-1g", "eula-pieces-1g", "packages-1m", "rules-deep-252", "rules-deep-1m", "rules-wide-200k",
-    "attrs-1.4m", "laughs",
+    "attrs-1.4m", "laughs", "eula-8m-utf16le", "comment-1g", "cdata-1g", "pi-1g",
 };
 
 static BOOL make(const char *name, struct made *made)
@@ -226,6 +226,10 @@ static BOOL make(const char *name, struct made *made)
     else if (!strcmp(name, "rules-wide-200k")) rules(made, 0, 200000);
     else if (!strcmp(name, "attrs-1.4m")) attributes(made, 1400000);
     else if (!strcmp(name, "laughs")) laughs(made);
+    else if (!strcmp(name, "eula-8m-utf16le")) filler(made, 1, 'a', EULA, 16 * MIB);
+    else if (!strcmp(name, "comment-1g")) filler(made, 0, 'c', "<!--", "-->", GIB);
+    else if (!strcmp(name, "cdata-1g")) filler(made, 0, 'c', "<ext:Eula><![CDATA[", "]]></ext:Eula>", GIB);
+    else if (!strcmp(name, "pi-1g")) filler(made, 0, 'p', "<?pi ", "?>", GIB);
     else return FALSE;
     return TRUE;
 }

@@ -642,6 +642,7 @@ static HRESULT read_attrs(struct catalog_loader *loader, struct attr *attrs, uns
 static HRESULT copy_rule_attrs(struct catalog_loader *loader, struct rule *rule)
 {
     const WCHAR *ns, *name, *value;
+    unsigned int count = 0;
     HRESULT hr;
 
     for (hr = IXmlReader_MoveToFirstAttribute(loader->reader); hr == S_OK;
@@ -649,6 +650,12 @@ static HRESULT copy_rule_attrs(struct catalog_loader *loader, struct rule *rule)
     {
         if (FAILED(hr = IXmlReader_GetNamespaceUri(loader->reader, &ns, NULL))) break;
         if (*ns) continue;
+        /* a rule has a handful; a million would each cost a copy */
+        if (++count > CATALOG_MAX_RULE_ATTRS)
+        {
+            hr = WU_E_XML_INVALID;
+            break;
+        }
         if (FAILED(hr = IXmlReader_GetLocalName(loader->reader, &name, NULL))
             || FAILED(hr = IXmlReader_GetValue(loader->reader, &value, NULL))
             || FAILED(hr = rule_add_attr(rule, name, value)))
@@ -1210,7 +1217,7 @@ struct input
     ULONG out_counted;          /* out up to here went through count_runs */
     ULONGLONG run;              /* bytes given since the last '<' outside comments, CDATA and PIs */
     enum markup markup;
-    char window[9];             /* the last bytes given, to see markup begin and end */
+    ULONGLONG last;             /* the last eight bytes given, to see markup begin and end */
 };
 
 static inline struct input *impl_from_ISequentialStream(ISequentialStream *iface)
@@ -1252,11 +1259,37 @@ static int utf16_order(const BYTE start[2])
     return 0;
 }
 
-static BOOL window_ends(const struct input *input, const char *text)
+/* The last bytes given, newest lowest, end with text (up to 8 bytes). */
+static BOOL ends_with(ULONGLONG last, const char *text)
 {
-    size_t length = strlen(text);
+    ULONGLONG value = 0;
+    size_t length = strlen(text), i;
 
-    return !memcmp(input->window + sizeof(input->window) - length, text, length);
+    for (i = 0; i < length; i++) value = value << 8 | (BYTE)text[i];
+    return (length == 8 ? last : last & ((1ull << (8 * length)) - 1)) == value;
+}
+
+static ULONGLONG run_limit(enum markup markup)
+{
+    return markup == MARKUP_COMMENT || markup == MARKUP_PI ? CATALOG_MAX_COMMENT_BYTES : CATALOG_MAX_NODE_BYTES;
+}
+
+/* Where markup that may hold '<' begins or ends: only after these bytes. */
+static enum markup next_markup(enum markup markup, BYTE c, ULONGLONG last, BYTE gone)
+{
+    switch (c)
+    {
+    case '-': return markup == MARKUP_NONE && ends_with(last, "<!--") ? MARKUP_COMMENT : markup;
+    case '[': return markup == MARKUP_NONE && gone == '<' && ends_with(last, "![CDATA[") ? MARKUP_CDATA : markup;
+    case '?': return markup == MARKUP_NONE && ends_with(last, "<?") ? MARKUP_PI : markup;
+    case '>':
+        if ((markup == MARKUP_COMMENT && ends_with(last, "-->")) || (markup == MARKUP_CDATA && ends_with(last, "]]>"))
+            || (markup == MARKUP_PI && ends_with(last, "?>")))
+            return MARKUP_NONE;
+        return markup;
+    default:
+        return markup;
+    }
 }
 
 /* XmlLite holds a whole node before it hands any of it over: a text node, a
@@ -1267,34 +1300,22 @@ static BOOL window_ends(const struct input *input, const char *text)
  * some hundred KiB: comments and PIs have a bound of their own. */
 static HRESULT count_runs(struct input *input, const BYTE *buffer, ULONG count)
 {
+    ULONGLONG last = input->last, run = input->run, limit = run_limit(input->markup);
+    enum markup markup = input->markup, next;
+    BYTE gone;
     ULONG i;
 
     for (i = 0; i < count; i++)
     {
-        memmove(input->window, input->window + 1, sizeof(input->window) - 1);
-        input->window[sizeof(input->window) - 1] = buffer[i];
-        if (input->markup == MARKUP_NONE && buffer[i] == '<') input->run = 0;
-        else if (++input->run > (input->markup == MARKUP_COMMENT || input->markup == MARKUP_PI
-                                 ? CATALOG_MAX_COMMENT_BYTES : CATALOG_MAX_NODE_BYTES))
-            return WU_E_XML_INVALID;
-        switch (input->markup)
-        {
-        case MARKUP_NONE:
-            if (window_ends(input, "<!--")) input->markup = MARKUP_COMMENT;
-            else if (window_ends(input, "<![CDATA[")) input->markup = MARKUP_CDATA;
-            else if (window_ends(input, "<?")) input->markup = MARKUP_PI;
-            break;
-        case MARKUP_COMMENT:
-            if (window_ends(input, "-->")) input->markup = MARKUP_NONE;
-            break;
-        case MARKUP_CDATA:
-            if (window_ends(input, "]]>")) input->markup = MARKUP_NONE;
-            break;
-        case MARKUP_PI:
-            if (window_ends(input, "?>")) input->markup = MARKUP_NONE;
-            break;
-        }
+        gone = last >> 56;
+        last = last << 8 | buffer[i];
+        if (markup == MARKUP_NONE && buffer[i] == '<') run = 0;
+        else if (++run > limit) return WU_E_XML_INVALID;
+        if ((next = next_markup(markup, buffer[i], last, gone)) != markup) limit = run_limit(markup = next);
     }
+    input->last = last;
+    input->run = run;
+    input->markup = markup;
     return S_OK;
 }
 

@@ -129,6 +129,7 @@ struct catalog
 #define CATALOG_MAX_PACKAGES 200000
 #define CATALOG_MAX_NODE_BYTES (16u << 20)  /* bytes between two '<' (UTF-8): one text node, tag or CDATA */
 #define CATALOG_MAX_COMMENT_BYTES (64u << 10)   /* one comment or processing instruction */
+#define CATALOG_MAX_RULE_ATTRS 64               /* attributes of one rule element */
 
 /* Loads a catalog from a local or UNC path, a file:// URL, or an http(s):// URL
  * (fetched into OpenWUA's catalog cache by transport.c): an SDP XML document

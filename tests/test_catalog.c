@@ -1414,6 +1414,34 @@ static void entities_refused(void **state)
 }
 
 /* Nesting: fine well inside the limit, refused beyond it. */
+/* A rule may have CATALOG_MAX_RULE_ATTRS attributes: more is a hostile catalog. */
+static void rule_attribute_limit(void **state)
+{
+    static const char head[] = CATALOG_OPEN "<smc:SoftwareDistributionPackage>" PROPS(ID1) LOCALIZED UPDATE_DATA
+                               "<sdp:IsInstallable><bar:WmiQuery";
+    static const char tail[] = "/></sdp:IsInstallable></smc:SoftwareDistributionPackage>" CATALOG_CLOSE;
+    struct catalog *catalog;
+    unsigned int count, i;
+    char *xml, *p;
+
+    (void)state;
+    for (count = CATALOG_MAX_RULE_ATTRS; count <= CATALOG_MAX_RULE_ATTRS + 1; count++)
+    {
+        assert_non_null(xml = p = malloc(sizeof(head) + sizeof(tail) + count * 16));
+        p += sprintf(p, "%s", head);
+        for (i = 0; i < count; i++) p += sprintf(p, " a%u=\"%u\"", i, i);
+        sprintf(p, "%s", tail);
+        if (count == CATALOG_MAX_RULE_ATTRS)
+        {
+            catalog = load_good_xml(xml);
+            assert_int_equal(count, catalog->packages[0].is_installable->attr_count);
+            catalog_free(catalog);
+        }
+        else check_bad_xml("too many attributes", xml, WU_E_XML_INVALID);
+        free(xml);
+    }
+}
+
 static void nesting_limit(void **state)
 {
     static const char head[] = CATALOG_OPEN "<smc:SoftwareDistributionPackage>" PROPS(ID1) LOCALIZED UPDATE_DATA
@@ -2456,6 +2484,7 @@ int main(void)
         cmocka_unit_test(bad_documents),
         cmocka_unit_test(entities_refused),
         cmocka_unit_test(nesting_limit),
+        cmocka_unit_test(rule_attribute_limit),
         cmocka_unit_test(cab_with_one_catalog),
         cmocka_unit_test(cab_with_many_packages),
         cmocka_unit_test(bad_cabs),
