@@ -252,3 +252,46 @@ BOOL log_has(LONGLONG offset, const WCHAR *text)
     fclose(f);
     return found;
 }
+
+BSTR add_scan_service(const WCHAR *name, const WCHAR *path)
+{
+    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
+    BSTR name_bstr = SysAllocString(name), location = SysAllocString(path), id = NULL;
+    IUpdateService *service = NULL;
+
+    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name_bstr, location, 0, &service));
+    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
+    IUpdateService_Release(service);
+    IUpdateServiceManager_Release(manager);
+    SysFreeString(name_bstr);
+    SysFreeString(location);
+    return id;
+}
+
+IUpdateSearcher *service_searcher(IUpdateSession *session, const WCHAR *service_id)
+{
+    IUpdateSearcher *searcher = NULL;
+    BSTR id = SysAllocString(service_id);
+
+    if (session) assert_hr(S_OK, IUpdateSession_CreateUpdateSearcher(session, &searcher));
+    else searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
+    assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
+    assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
+    SysFreeString(id);
+    return searcher;
+}
+
+IUpdateCollection *search_service_updates(const WCHAR *service_id, const WCHAR *criteria)
+{
+    IUpdateSearcher *searcher = service_searcher(NULL, service_id);
+    BSTR text = SysAllocString(criteria);
+    IUpdateCollection *updates = NULL;
+    ISearchResult *result = NULL;
+
+    assert_hr(S_OK, IUpdateSearcher_Search(searcher, text, &result));
+    assert_hr(S_OK, ISearchResult_get_Updates(result, &updates));
+    ISearchResult_Release(result);
+    IUpdateSearcher_Release(searcher);
+    SysFreeString(text);
+    return updates;
+}

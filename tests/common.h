@@ -49,6 +49,13 @@ VARIANT var_disp(IDispatch *value);     /* borrowed: not AddRef'd */
 /* The module COM loaded for wuapi.dll (system32\wuapi.dll in the test prefix). */
 HMODULE wuapi_module(void);
 
+/* Registers the catalog at path as a scan package service: its ID, the caller's to free. */
+BSTR add_scan_service(const WCHAR *name, const WCHAR *path);
+/* A searcher of that service (ssOthers), from session or, when it is NULL, made on its own. */
+IUpdateSearcher *service_searcher(IUpdateSession *session, const WCHAR *service_id);
+/* The updates of the service that match criteria. */
+IUpdateCollection *search_service_updates(const WCHAR *service_id, const WCHAR *criteria);
+
 /* Registry helpers on HKLM, for setting up and checking persisted state. */
 void reg_delete_tree(const WCHAR *key);
 void reg_set_dword(const WCHAR *key, const WCHAR *name, DWORD value);

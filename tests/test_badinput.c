@@ -678,25 +678,15 @@ static void every_class_and_what_it_returns(void **state)
 static IUpdateSearcher *tiny_searcher(void)
 {
     IUpdateSession *session = create(&CLSID_UpdateSession, &IID_IUpdateSession);
-    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
-    IUpdateService *service;
     IUpdateSearcher *searcher;
     WCHAR path[MAX_PATH];
-    BSTR id, name = SysAllocString(L"OpenWUA bad input tests"), location;
+    BSTR id;
 
     work_path(path, L"catalog.xml");
     write_catalog(path, &package, 1);
-    location = SysAllocString(path);
-    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
-    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
-    assert_hr(S_OK, IUpdateSession_CreateUpdateSearcher(session, &searcher));
-    assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
-    assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
+    id = add_scan_service(L"OpenWUA bad input tests", path);
+    searcher = service_searcher(session, id);
     SysFreeString(id);
-    SysFreeString(name);
-    SysFreeString(location);
-    IUpdateService_Release(service);
-    IUpdateServiceManager_Release(manager);
     IUpdateSession_Release(session);
     return searcher;
 }

@@ -65,24 +65,14 @@ static void free_packages(struct test_package *packages, unsigned int count)
 /* Registers the catalog as a scan package service and returns a searcher set to it. */
 static IUpdateSearcher *searcher_for(const struct test_package *packages, unsigned int count, IUpdateSession *session)
 {
-    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
-    IUpdateService *service = NULL;
-    IUpdateSearcher *searcher = NULL;
+    IUpdateSearcher *searcher;
     WCHAR path[MAX_PATH];
-    BSTR name = SysAllocString(L"OpenWUA client tests"), location, id = NULL;
+    BSTR id;
 
     swprintf(path, MAX_PATH, L"%ls\\catalog-%ls.xml", work, packages[0].id);
     write_catalog(path, packages, count);
-    location = SysAllocString(path);
-    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
-    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
-    assert_hr(S_OK, IUpdateSession_CreateUpdateSearcher(session, &searcher));
-    assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
-    assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
-    IUpdateService_Release(service);
-    IUpdateServiceManager_Release(manager);
-    SysFreeString(name);
-    SysFreeString(location);
+    id = add_scan_service(L"OpenWUA client tests", path);
+    searcher = service_searcher(session, id);
     SysFreeString(id);
     return searcher;
 }

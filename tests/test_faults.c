@@ -62,14 +62,10 @@ static void sha1_of_file(const WCHAR *path, WCHAR *text, DWORD chars, DWORD *siz
 /* Writes a one-package catalog, registers it, searches it: the update. */
 static IUpdateCollection *catalog_of(struct fault_package *p)
 {
-    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
-    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
-    IUpdateService *service = NULL;
-    ISearchResult *result = NULL;
-    IUpdateCollection *updates = NULL;
+    IUpdateCollection *updates;
     WCHAR path[MAX_PATH], digest[64], url[1024];
     DWORD size, chars = ARRAYSIZE(url);
-    BSTR name, location, id = NULL, criteria;
+    BSTR id;
     LONG count = 0;
     FILE *f;
 
@@ -96,25 +92,11 @@ static IUpdateCollection *catalog_of(struct fault_package *p)
              digest, p->name, size, url);
     fclose(f);
 
-    name = SysAllocString(L"OpenWUA fault tests");
-    location = SysAllocString(path);
-    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
-    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
-    IUpdateService_Release(service);
-    IUpdateServiceManager_Release(manager);
-    assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
-    assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
-    criteria = SysAllocString(L"IsInstalled=0");
-    assert_hr(S_OK, IUpdateSearcher_Search(searcher, criteria, &result));
-    assert_hr(S_OK, ISearchResult_get_Updates(result, &updates));
+    id = add_scan_service(L"OpenWUA fault tests", path);
+    updates = search_service_updates(id, L"IsInstalled=0");
     assert_hr(S_OK, IUpdateCollection_get_Count(updates, &count));
     assert_int_equal(1, count);
-    ISearchResult_Release(result);
-    IUpdateSearcher_Release(searcher);
-    SysFreeString(criteria);
     SysFreeString(id);
-    SysFreeString(name);
-    SysFreeString(location);
     return updates;
 }
 

@@ -163,47 +163,18 @@ static void write_catalog(const WCHAR *path, const struct package *packages, uns
 
 static BSTR register_catalog(const struct package *packages, unsigned int count)
 {
-    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
-    IUpdateService *service = NULL;
     WCHAR path[MAX_PATH];
-    BSTR name, location, id = NULL;
 
     swprintf(path, MAX_PATH, L"%ls\\catalog-%ls.xml", work, packages[0].id);
     write_catalog(path, packages, count);
-    name = SysAllocString(L"OpenWUA install tests");
-    location = SysAllocString(path);
-    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
-    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
-    IUpdateService_Release(service);
-    IUpdateServiceManager_Release(manager);
-    SysFreeString(name);
-    SysFreeString(location);
-    return id;
-}
-
-static IUpdateCollection *search_service(const WCHAR *service, const WCHAR *criteria_text)
-{
-    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
-    ISearchResult *result = NULL;
-    IUpdateCollection *updates = NULL;
-    BSTR id = SysAllocString(service), criteria = SysAllocString(criteria_text);
-
-    assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
-    assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
-    assert_hr(S_OK, IUpdateSearcher_Search(searcher, criteria, &result));
-    assert_hr(S_OK, ISearchResult_get_Updates(result, &updates));
-    ISearchResult_Release(result);
-    IUpdateSearcher_Release(searcher);
-    SysFreeString(id);
-    SysFreeString(criteria);
-    return updates;
+    return add_scan_service(L"OpenWUA install tests", path);
 }
 
 /* Writes, registers and searches the catalog: the updates in catalog order. */
 static IUpdateCollection *search(const struct package *packages, unsigned int count)
 {
     BSTR service = register_catalog(packages, count);
-    IUpdateCollection *updates = search_service(service, L"IsInstalled=0");
+    IUpdateCollection *updates = search_service_updates(service, L"IsInstalled=0");
     LONG found = 0;
 
     SysFreeString(service);
@@ -815,7 +786,7 @@ static int check_reboot(const char *service, const char *id, const char *expecte
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     MultiByteToWideChar(CP_ACP, 0, service, -1, service_w, ARRAYSIZE(service_w));
     swprintf(criteria, ARRAYSIZE(criteria), L"RebootRequired=%hs and UpdateID='%hs'", expected, id);
-    updates = search_service(service_w, criteria);
+    updates = search_service_updates(service_w, criteria);
     IUpdateCollection_get_Count(updates, &count);
     reboot = count == 1 && update_reboot_required(updates, 0);
     code = count == 1 && reboot == (*expected == '1') ? 0 : 1;
@@ -846,7 +817,7 @@ static void update_reboot_flag_lasts_until_restart(void **state)
     p[0].return_codes = L"<cmd:ReturnCode Code=\"3010\" Result=\"Succeeded\" Reboot=\"true\"/>";
     new_package(&p[1], CMD, L"0");
     service = register_catalog(p, 2);
-    updates = search_service(service, L"IsInstalled=0");
+    updates = search_service_updates(service, L"IsInstalled=0");
     download(updates);
     result = install(updates, FALSE);
     assert_update(result, 0, S_OK, orcSucceeded, TRUE);
@@ -883,7 +854,7 @@ static int check_installed(const char *service, const char *id, const char *expe
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     MultiByteToWideChar(CP_ACP, 0, service, -1, service_w, ARRAYSIZE(service_w));
     swprintf(criteria, ARRAYSIZE(criteria), L"IsInstalled=%hs and UpdateID='%hs'", expected, id);
-    updates = search_service(service_w, criteria);
+    updates = search_service_updates(service_w, criteria);
     IUpdateCollection_get_Count(updates, &count);
     IUpdateCollection_Release(updates);
     code = count == 1 ? 0 : 1;
@@ -902,7 +873,7 @@ static void msi_installs_and_uninstalls(void **state)
     (void)state;
     new_package(&p, MSI, NULL);
     service = register_catalog(&p, 1);
-    updates = search_service(service, L"IsInstalled=0");
+    updates = search_service_updates(service, L"IsInstalled=0");
     download(updates);
     assert_int_equal(INSTALLSTATE_UNKNOWN, MsiQueryProductStateW(PRODUCT_A));
 
@@ -1126,7 +1097,7 @@ static int check_busy(const char *service)
 
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     MultiByteToWideChar(CP_ACP, 0, service, -1, service_w, ARRAYSIZE(service_w));
-    updates = search_service(service_w, L"IsInstalled=0");
+    updates = search_service_updates(service_w, L"IsInstalled=0");
     installer = create(&CLSID_UpdateInstaller, &IID_IUpdateInstaller);
     IUpdateInstaller_put_Updates(installer, updates);
     IUpdateInstaller_get_IsBusy(installer, &busy);
@@ -1155,7 +1126,7 @@ static void busy_everywhere_and_abort_between_updates(void **state)
     p[0].gate = TRUE;
     new_package(&p[1], CMD, L"0");
     service = register_catalog(p, 2);
-    updates = search_service(service, L"IsInstalled=0");
+    updates = search_service_updates(service, L"IsInstalled=0");
     download(updates);
     installer = installer_for(updates);
     second = installer_for(updates);
@@ -1258,7 +1229,7 @@ static int install_loop(const char *service, const char *state)
     CoInitializeEx(NULL, COINIT_MULTITHREADED);
     MultiByteToWideChar(CP_ACP, 0, service, -1, service_w, ARRAYSIZE(service_w));
     MultiByteToWideChar(CP_ACP, 0, state, -1, state_w, ARRAYSIZE(state_w));
-    updates = search_service(service_w, L"IsInstalled=0 or IsInstalled=1");
+    updates = search_service_updates(service_w, L"IsInstalled=0 or IsInstalled=1");
     cmd = subset(updates, 0, -1);
     msi = subset(updates, 1, -1);
     cmd_installer = forced_installer(cmd);
@@ -1383,7 +1354,7 @@ static void check_after_kill(const struct package *p, const WCHAR *service, stru
     assert_int_equal(VARIANT_FALSE, busy);
     IUpdateInstaller_Release(installer);
 
-    updates = search_service(service, L"IsInstalled=0 or IsInstalled=1");
+    updates = search_service_updates(service, L"IsInstalled=0 or IsInstalled=1");
     assert_int_equal(exists(p[0].state), is_installed(updates, 0));
     *msi_installed = MsiQueryProductStateW(PRODUCT_A) == INSTALLSTATE_DEFAULT;
     assert_int_equal(*msi_installed, is_installed(updates, 1));
@@ -1494,7 +1465,7 @@ static void killed_installs_leave_whole_state(void **state)
     p[0].pause_ms = 100;
     new_package(&p[1], MSI, NULL);
     run.service = service = register_catalog(p, 2);
-    updates = search_service(service, L"IsInstalled=0");
+    updates = search_service_updates(service, L"IsInstalled=0");
     download(updates);
     IUpdateCollection_Release(updates);
     assert_non_null(run.ready = CreateEventW(NULL, TRUE, FALSE, ready_name));
@@ -1527,7 +1498,7 @@ static void killed_installs_leave_whole_state(void **state)
                   run.count - first_count, (GetTickCount() - run_start) / 1000);
 
     /* and this process still installs and removes both */
-    updates = search_service(service, L"IsInstalled=0 or IsInstalled=1");
+    updates = search_service_updates(service, L"IsInstalled=0 or IsInstalled=1");
     cmd = subset(updates, 0, -1);
     msi = subset(updates, 1, -1);
     cmd_installer = forced_installer(cmd);

@@ -39,8 +39,6 @@ static void write_catalog(unsigned int count)
 static void use_catalog(unsigned int count)
 {
     IUpdateServiceManager *manager;
-    BSTR name, location;
-    IUpdateService *service = NULL;
     WCHAR dir[MAX_PATH];
 
     GetTempPathW(MAX_PATH, dir);
@@ -53,14 +51,8 @@ static void use_catalog(unsigned int count)
         SysFreeString(service_id);
         service_id = NULL;
     }
-    name = SysAllocString(L"OpenWUA job tests");
-    location = SysAllocString(catalog_path);
-    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
-    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &service_id));
-    IUpdateService_Release(service);
     IUpdateServiceManager_Release(manager);
-    SysFreeString(name);
-    SysFreeString(location);
+    service_id = add_scan_service(L"OpenWUA job tests", catalog_path);
 }
 
 static IUpdateSearcher *new_searcher(void)

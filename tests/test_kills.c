@@ -54,24 +54,6 @@ static void describe(const WCHAR *id0, const WCHAR *id1)
     packages[1].files[0].content = "never fetched";
 }
 
-static IUpdateCollection *search_service(const WCHAR *service)
-{
-    IUpdateSearcher *searcher = create(&CLSID_UpdateSearcher, &IID_IUpdateSearcher);
-    ISearchResult *result = NULL;
-    IUpdateCollection *updates = NULL;
-    BSTR id = SysAllocString(service), criteria = SysAllocString(L"IsInstalled=0");
-
-    assert_hr(S_OK, IUpdateSearcher_put_ServerSelection(searcher, ssOthers));
-    assert_hr(S_OK, IUpdateSearcher_put_ServiceID(searcher, id));
-    assert_hr(S_OK, IUpdateSearcher_Search(searcher, criteria, &result));
-    assert_hr(S_OK, ISearchResult_get_Updates(result, &updates));
-    ISearchResult_Release(result);
-    IUpdateSearcher_Release(searcher);
-    SysFreeString(id);
-    SysFreeString(criteria);
-    return updates;
-}
-
 /* The update of that id in the collection, or NULL. */
 static IUpdate *find(IUpdateCollection *updates, const WCHAR *id)
 {
@@ -109,7 +91,7 @@ static BOOL hidden(IUpdate *update)
 static void child_run(void **state)
 {
     const WCHAR *service = *state;
-    IUpdateCollection *updates = search_service(service), *one;
+    IUpdateCollection *updates = search_service_updates(service, L"IsInstalled=0"), *one;
     IUpdate *download = find(updates, packages[0].id), *hide = find(updates, packages[1].id);
     IUpdateDownloader *downloader = create(&CLSID_UpdateDownloader, &IID_IUpdateDownloader);
     IDownloadResult *result = NULL;
@@ -252,7 +234,7 @@ static void check_after_kill(struct tally *tally)
     else if (part > 0) tally->mid_file++;
     else tally->nothing++;
 
-    updates = search_service(service_id);
+    updates = search_service_updates(service_id, L"IsInstalled=0");
     assert_non_null(update = find(updates, packages[1].id));
     assert_true(hidden(update));
     IUpdate_Release(update);
@@ -264,28 +246,19 @@ static void check_after_kill(struct tally *tally)
 
 static void register_catalog(void)
 {
-    IUpdateServiceManager *manager = create(&CLSID_UpdateServiceManager, &IID_IUpdateServiceManager);
-    IUpdateService *service = NULL;
     IUpdateCollection *updates;
     IUpdate *update;
     WCHAR path[MAX_PATH];
-    BSTR name, location, id = NULL;
+    BSTR id;
 
     work_path(path, L"kills-catalog.xml");
     write_catalog(path, packages, 2);
-    name = SysAllocString(L"OpenWUA kill tests");
-    location = SysAllocString(path);
-    assert_hr(S_OK, IUpdateServiceManager_AddScanPackageService(manager, name, location, 0, &service));
-    assert_hr(S_OK, IUpdateService_get_ServiceID(service, &id));
+    id = add_scan_service(L"OpenWUA kill tests", path);
     wcscpy(service_id, id);
     SysFreeString(id);
-    IUpdateService_Release(service);
-    IUpdateServiceManager_Release(manager);
-    SysFreeString(name);
-    SysFreeString(location);
 
     /* recorded before any child runs: must survive every kill */
-    updates = search_service(service_id);
+    updates = search_service_updates(service_id, L"IsInstalled=0");
     assert_non_null(update = find(updates, packages[1].id));
     assert_hr(S_OK, IUpdate_put_IsHidden(update, VARIANT_TRUE));
     IUpdate_Release(update);
