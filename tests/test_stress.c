@@ -4,15 +4,16 @@
  * download, abort, install, end, clean up and release, in random orders, for
  * a bounded time:
  *
- *     test_stress.exe [--seconds N]      (12 by default)
+ *     test_stress.exe [--seconds N] [--watchdog S]     (12 and 30 by default)
  *
  * Files come as file:// URLs and from the loopback fixture server (trickled,
  * so aborts land mid-file); the installer is tests/payload/exitcode.c
  * (OPENWUA_PAYLOAD), while another thread keeps taking the machine-wide
  * installation lock the way another process would.  A watchdog fails the
- * test when no operation ends for WATCHDOG_SECONDS, naming what each worker
- * was doing.  At the end: every result was a documented one, the cache holds
- * only verified files, and nothing is left alive (DllCanUnloadNow).
+ * test when no operation ends for S seconds, naming what each worker was
+ * doing and printing every thread's stack (winedbg).  At the end: every
+ * result was a documented one, the cache holds only verified files, and
+ * nothing is left alive (DllCanUnloadNow).
  *
  * Copyright 2026 the OpenWUA authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -25,7 +26,6 @@
 #define MTA_WORKERS 8
 #define STA_WORKERS 2
 #define WORKERS (MTA_WORKERS + STA_WORKERS)
-#define WATCHDOG_SECONDS 30
 #define FILE_PACKAGES 4     /* file:// content, packages 0..3 */
 #define HTTP_PACKAGE 4      /* trickled from the fixture server */
 #define INSTALL_PACKAGE 5   /* exitcode.exe, installed over and over */
@@ -46,7 +46,7 @@ struct package
 
 static struct package packages[PACKAGES];
 static WCHAR service_id[64], payload[MAX_PATH], install_state[MAX_PATH];
-static DWORD seconds = 12;
+static DWORD seconds = 12, watchdog_seconds = 30;
 static volatile LONG stop, workers_done, failures, ops[OP_COUNT], outcomes_not_allowed, outcomes_aborted, callbacks_called;
 static volatile LONG progress[WORKERS];
 static const char *volatile doing[WORKERS];
@@ -715,6 +715,24 @@ static DWORD WINAPI outsider_thread(void *param)
     return 0;
 }
 
+/* Every thread's stack, by Wine's debugger, for the report of a hang. */
+static void dump_stacks(void)
+{
+    WCHAR command[64];
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+
+    swprintf(command, ARRAYSIZE(command), L"winedbg --command \"bt all\" %lu", GetCurrentProcessId());
+    memset(&si, 0, sizeof(si));
+    si.cb = sizeof(si);
+    si.dwFlags = STARTF_USESTDHANDLES;
+    si.hStdOutput = si.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    if (!CreateProcessW(NULL, command, NULL, NULL, TRUE, 0, NULL, NULL, &si, &pi)) return;
+    WaitForSingleObject(pi.hProcess, 120000);
+    CloseHandle(pi.hThread);
+    CloseHandle(pi.hProcess);
+}
+
 static DWORD WINAPI watchdog_thread(void *param)
 {
     LONG last = -1, now;
@@ -729,12 +747,13 @@ static DWORD WINAPI watchdog_thread(void *param)
         /* after the end, a worker must finish its operation in the same time */
         still = now == last ? still + 1 : 0;
         last = now;
-        if (still < WATCHDOG_SECONDS) continue;
-        fprintf(stderr, "watchdog: no operation ended for %u s\n", WATCHDOG_SECONDS);
+        if (still < watchdog_seconds) continue;
+        fprintf(stderr, "watchdog: no operation ended for %lu s\n", watchdog_seconds);
         for (i = 0; i < WORKERS; i++)
             fprintf(stderr, "  worker %d (%s): %s, %ld operations\n", i, i < MTA_WORKERS ? "MTA" : "STA",
                     doing[i], progress[i]);
         fflush(stderr);
+        dump_stacks();
         TerminateProcess(GetCurrentProcess(), 3);
     }
     return 0;
@@ -858,8 +877,13 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = { LEAK_CHECKED(stress) };
     const char *env = getenv("OPENWUA_PAYLOAD");
+    int i;
 
-    if (argc > 2 && !strcmp(argv[1], "--seconds")) seconds = strtoul(argv[2], NULL, 10);
+    for (i = 1; i + 1 < argc; i += 2)
+    {
+        if (!strcmp(argv[i], "--seconds")) seconds = strtoul(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--watchdog")) watchdog_seconds = strtoul(argv[i + 1], NULL, 10);
+    }
     if (!env || !download_fixture_init(L"openwua-stress")) return 1;
     MultiByteToWideChar(CP_ACP, 0, env, -1, payload, ARRAYSIZE(payload));
     swprintf(install_state, MAX_PATH, L"%ls\\install-state.txt", work);
