@@ -71,6 +71,8 @@ struct job
     LONG abort_requested;
     IDispatch *callback_args;   /* the args of the callback under way, for its relay */
     LONG callback_thread;       /* the thread running a callback of this job; 0 when none */
+    LONG calls_in_flight;       /* callbacks under way from the worker (see job_apartment_leaving) */
+    LONG apartment_gone;        /* the Begin* STA went: no callback is called any more */
     HRESULT hr;
     IUnknown *result;
     LONG serial;                /* finds the job behind a proxy (see job_from_proxy) */
@@ -521,7 +523,7 @@ static BOOL callback_present(const struct job_callback *callback)
 
 /* Calls one callback with (job, args), synchronously, from the worker;
  * nothing when it is gone. */
-static void call_callback(struct job *job, struct job_callback *callback, IDispatch *args)
+static void call_callback_now(struct job *job, struct job_callback *callback, IDispatch *args)
 {
     DISPPARAMS none = { NULL, NULL, 0, 0 };
     IGlobalInterfaceTable *git;
@@ -554,6 +556,47 @@ static void call_callback(struct job *job, struct job_callback *callback, IDispa
     job->callback_args = NULL;
     if (FAILED(hr)) debug_log("callback failed; ignored", hr);
     IDispatch_Release(relay);
+}
+
+/* The count goes up before the apartment is looked at, and job_apartment_leaving
+ * marks the apartment before it reads the count (both full barriers): either
+ * this call sees the apartment gone, or the apartment waits for this call. */
+static void call_callback(struct job *job, struct job_callback *callback, IDispatch *args)
+{
+    InterlockedIncrement(&job->calls_in_flight);
+    if (!InterlockedCompareExchange(&job->apartment_gone, 0, 0)) call_callback_now(job, callback, args);
+    InterlockedDecrement(&job->calls_in_flight);
+}
+
+/* Marks this thread's jobs as having no apartment to call back into; TRUE
+ * while a call of one of them is still on its way. */
+static BOOL mark_apartment_gone(DWORD thread)
+{
+    struct job *job;
+    BOOL busy = FALSE;
+
+    AcquireSRWLockShared(&live_lock);
+    for (job = live_jobs; job; job = job->next)
+    {
+        if (!job->begin_sta || job->begin_thread != thread) continue;
+        InterlockedExchange(&job->apartment_gone, TRUE);
+        if (InterlockedCompareExchange(&job->calls_in_flight, 0, 0)) busy = TRUE;
+    }
+    ReleaseSRWLockShared(&live_lock);
+    return busy;
+}
+
+void job_apartment_leaving(void)
+{
+    DWORD thread = GetCurrentThreadId();
+    MSG msg;
+
+    /* The apartment still stands: pumping lets the calls under way in and answers them. */
+    while (mark_apartment_gone(thread))
+    {
+        MsgWaitForMultipleObjects(0, NULL, FALSE, 10, QS_ALLINPUT);
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
+    }
 }
 
 static void call_completed(struct job *job)
@@ -1066,6 +1109,8 @@ HRESULT job_start(const struct job_params *params, IDispatch **out)
         job_release(This);
         return hr;
     }
+    if (This->begin_sta && (params->on_completed || params->on_progress) && FAILED(hr = apartment_watch()))
+        debug_log("no IInitializeSpy; an apartment that goes may leave the job waiting", hr);
     callback_register(This, &This->completed, params->on_completed, typed_callback_iid(params->kind, FALSE));
     if (params->kind != JOB_SEARCH)
         callback_register(This, &This->progress, params->on_progress, typed_callback_iid(params->kind, TRUE));

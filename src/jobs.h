@@ -69,4 +69,14 @@ const volatile LONG *job_abort_flag(struct job *job);
 BOOL job_wants_progress(struct job *job);
 void job_report_progress(struct job *job, IDispatch *args);
 
+/* On a single-threaded apartment's thread, before its last CoUninitialize:
+ * the callbacks of the jobs begun there that are under way arrive (this
+ * pumps messages), later ones are not called. */
+void job_apartment_leaving(void);
+
+/* apartment.c: makes the current STA thread call job_apartment_leaving before
+ * its apartment goes.  S_FALSE when it already does. */
+HRESULT apartment_watch(void);
+void apartment_detach(void);
+
 #endif

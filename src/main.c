@@ -8,6 +8,7 @@
 #include "log.h"
 #include "classes.h"
 #include "digest.h"
+#include "jobs.h"
 
 HINSTANCE wuapi_instance;
 static LONG live_objects;
@@ -126,6 +127,7 @@ BOOL WINAPI DllMain(HINSTANCE instance, DWORD reason, void *reserved)
             digest_release_all();
             dispatch_release_all();
             log_close();
+            apartment_detach();
         }
         break;
     }

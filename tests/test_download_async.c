@@ -920,6 +920,129 @@ static void end_download_from_any_thread_and_misuse(void **state)
     free_packages(packages);
 }
 
+/* One trickled update over http (16 KiB, 256 bytes every 10 ms): a fetch long
+ * enough for progress callbacks to come while the file is being fetched. */
+static IUpdateCollection *one_slow_update(struct test_package *package, char **content)
+{
+    WCHAR url[512], name[64], path[512];
+    int i;
+
+    memset(package, 0, sizeof(*package));
+    new_id(package, L"Trickled over http");
+    swprintf(name, ARRAYSIZE(name), L"slow-%ls.bin", package->id);
+    assert_non_null(*content = malloc(16385));
+    for (i = 0; i < 16384; i++) (*content)[i] = 'a' + i % 26;
+    (*content)[16384] = 0;
+    serve(name, *content);
+    swprintf(path, ARRAYSIZE(path), L"trickle/256/10/%ls", name);
+    http_url(url, path);
+    package->files[0] = (struct test_file){ wcsdup(name), wcsdup(url), *content, FALSE, NULL };
+    return search(package, 1);
+}
+
+/* An STA that begins a download, lets go of the job unended and ends while the file is still coming. */
+struct leaving_sta
+{
+    IUpdateCollection *updates;
+    struct recorder rec;
+    HRESULT begin;
+};
+
+static DWORD WINAPI leaving_sta_thread(void *arg)
+{
+    struct leaving_sta *run = arg;
+    IUpdateDownloader *downloader = NULL;
+    IDownloadJob *job = NULL;
+    VARIANT none;
+    MSG msg;
+    int i;
+
+    if (FAILED(CoInitializeEx(NULL, COINIT_APARTMENTTHREADED))) return 1;
+    VariantInit(&none);
+    if (SUCCEEDED(CoCreateInstance(&CLSID_UpdateDownloader, NULL, CLSCTX_INPROC_SERVER, &IID_IUpdateDownloader,
+                                   (void **)&downloader))
+        && SUCCEEDED(IUpdateDownloader_put_Updates(downloader, run->updates)))
+        run->begin = IUpdateDownloader_BeginDownload(downloader, (IUnknown *)&run->rec.progress_iface, NULL, none,
+                                                     &job);
+    for (i = 0; i < 3000 && job && !run->rec.reports; i++)
+    {
+        MsgWaitForMultipleObjects(0, NULL, FALSE, 10, QS_ALLINPUT);
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
+    }
+    if (job) IDownloadJob_Release(job);
+    if (downloader) IUpdateDownloader_Release(downloader);
+    /* not pumping now: the next progress call waits in this thread's queue as the apartment goes */
+    Sleep(300);
+    CoUninitialize();
+    return 0;
+}
+
+struct sync_run
+{
+    IUpdateCollection *updates;
+    HRESULT hr;
+    OperationResultCode code;
+};
+
+static DWORD WINAPI sync_download_thread(void *arg)
+{
+    struct sync_run *run = arg;
+    IUpdateDownloader *downloader = NULL;
+    IDownloadResult *result = NULL;
+    HRESULT init = CoInitializeEx(NULL, COINIT_MULTITHREADED);
+
+    run->hr = CoCreateInstance(&CLSID_UpdateDownloader, NULL, CLSCTX_INPROC_SERVER, &IID_IUpdateDownloader,
+                               (void **)&downloader);
+    if (SUCCEEDED(run->hr)) run->hr = IUpdateDownloader_put_Updates(downloader, run->updates);
+    if (SUCCEEDED(run->hr)) run->hr = IUpdateDownloader_Download(downloader, &result);
+    if (result)
+    {
+        IDownloadResult_get_ResultCode(result, &run->code);
+        IDownloadResult_Release(result);
+    }
+    if (downloader) IUpdateDownloader_Release(downloader);
+    if (SUCCEEDED(init)) CoUninitialize();
+    return 0;
+}
+
+/* A client whose apartment goes while its job still calls back: the call on
+ * its way is let in before the apartment goes, later ones are not made, and
+ * the job ends (the case's leak check) and stalls nobody.  Under Wine the
+ * call was lost with the apartment's window and the worker waited for ever. */
+static void an_sta_that_goes_leaves_no_job_waiting(void **state)
+{
+    struct test_package package;
+    char *content;
+    IUpdateCollection *updates = one_slow_update(&package, &content);
+    struct leaving_sta sta = { .updates = updates };
+    struct sync_run sync = { updates, E_UNEXPECTED, 0 };
+    HANDLE thread;
+    IUpdate *update;
+
+    (void)state;
+    recorder_init(&sta.rec);
+    sta.begin = E_UNEXPECTED;
+    assert_non_null(thread = CreateThread(NULL, 0, leaving_sta_thread, &sta, 0, NULL));
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(thread, 60000));
+    CloseHandle(thread);
+    assert_hr(S_OK, sta.begin);
+    assert_true(sta.rec.reports > 0);
+    assert_non_null(thread = CreateThread(NULL, 0, sync_download_thread, &sync, 0, NULL));
+    assert_int_equal(WAIT_OBJECT_0, WaitForSingleObject(thread, 30000));
+    CloseHandle(thread);
+    assert_hr(S_OK, sync.hr);
+    assert_int_equal(orcSucceeded, sync.code);
+    update = item(updates, 0);
+    assert_true(is_downloaded(update));
+    IUpdate_Release(update);
+    wait_unloadable();
+    IUpdateCollection_Release(updates);
+    CloseHandle(sta.rec.completed_event);
+    free((void *)package.files[0].name);
+    free((void *)package.files[0].uri);
+    free(content);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] =
@@ -935,6 +1058,7 @@ int main(void)
         LEAK_CHECKED(clean_up_inside_a_callback_is_refused),
         LEAK_CHECKED(releasing_everything_early_lets_the_download_finish),
         LEAK_CHECKED(end_download_from_any_thread_and_misuse),
+        LEAK_CHECKED(an_sta_that_goes_leaves_no_job_waiting),
     };
 
     if (!download_fixture_init(L"openwua-download-async-test")) return 1;
