@@ -932,6 +932,7 @@ struct apartment_use
     struct callback download_progress, download_completed;
     HRESULT download_begin_hr, download_end_hr;
     OperationResultCode download_code;
+    BOOL callbacks_let_go;      /* STA: every callback released by OpenWUA before the apartment went */
 };
 
 static void use_downloader(struct apartment_use *use)
@@ -1006,10 +1007,31 @@ static void use_searcher(struct apartment_use *use)
     use_downloader(use);
 }
 
+/* Pumps until OpenWUA has let go of this apartment's callbacks.  The last
+ * release reaches the apartment as a posted call; under Wine 8 a call posted
+ * just before the apartment goes is lost with its window, and the releasing
+ * thread (a job's worker) waits for ever.  Windows fails such a call. */
+static BOOL callbacks_let_go(struct apartment_use *use)
+{
+    DWORD start = GetTickCount();
+    MSG msg;
+
+    while (use->completed.refs != 1 || use->download_progress.refs != 1 || use->download_completed.refs != 1)
+    {
+        if (GetTickCount() - start > 60000) return FALSE;
+        MsgWaitForMultipleObjects(0, NULL, FALSE, 10, QS_ALLINPUT);
+        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
+    }
+    return TRUE;
+}
+
 static DWORD WINAPI sta_user_thread(void *arg)
 {
+    struct apartment_use *use = arg;
+
     CoInitializeEx(NULL, COINIT_APARTMENTTHREADED);
-    use_searcher(arg);
+    use_searcher(use);
+    use->callbacks_let_go = callbacks_let_go(use);
     CoUninitialize();
     return 0;
 }
@@ -1084,6 +1106,7 @@ static void sta_objects_used_from_mta_and_second_sta_through_proxies(void **stat
 
     check_use(&mta);
     check_use(&sta);
+    assert_true(sta.callbacks_let_go);
     /* an STA's callback arrives on that STA's own thread */
     assert_int_equal(sta_thread_id, sta.completed.thread);
     assert_int_equal(sta_thread_id, sta.download_completed.thread);
