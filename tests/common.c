@@ -12,16 +12,40 @@ HMODULE wuapi_module(void)
     return GetModuleHandleW(L"wuapi.dll");
 }
 
-int leak_check(void **state)
+HRESULT can_unload_now(void)
 {
     HRESULT (WINAPI *can_unload)(void);
     HMODULE module = wuapi_module();
 
-    (void)state;
-    if (!module) return 0;      /* nothing was ever loaded */
+    if (!module) return S_OK;   /* nothing was ever loaded, or COM unloaded it with its last apartment */
     can_unload = (void *)GetProcAddress(module, "DllCanUnloadNow");
-    assert_non_null(can_unload);
-    assert_hr(S_OK, can_unload());
+    return can_unload ? can_unload() : E_FAIL;
+}
+
+BOOL wait_unloadable(DWORD timeout_ms)
+{
+    DWORD start = GetTickCount();
+
+    while (can_unload_now() != S_OK)
+    {
+        if (GetTickCount() - start >= timeout_ms) return FALSE;
+        Sleep(10);
+    }
+    return TRUE;
+}
+
+void pump_messages(DWORD timeout_ms)
+{
+    MSG msg;
+
+    MsgWaitForMultipleObjects(0, NULL, FALSE, timeout_ms, QS_ALLINPUT);
+    while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
+}
+
+int leak_check(void **state)
+{
+    (void)state;
+    assert_hr(S_OK, can_unload_now());
     return 0;
 }
 

@@ -48,6 +48,14 @@ VARIANT var_disp(IDispatch *value);     /* borrowed: not AddRef'd */
 
 /* The module COM loaded for wuapi.dll (system32\wuapi.dll in the test prefix). */
 HMODULE wuapi_module(void);
+/* DllCanUnloadNow's answer; S_OK when the DLL is not loaded. */
+HRESULT can_unload_now(void);
+/* After a client let go of everything while work ran: waits for the work to
+ * let go too.  FALSE when DllCanUnloadNow is still S_FALSE after timeout_ms. */
+BOOL wait_unloadable(DWORD timeout_ms);
+/* Waits up to timeout_ms for a message, then dispatches every one there is:
+ * what a single-threaded apartment does while it waits. */
+void pump_messages(DWORD timeout_ms);
 
 /* Registers the catalog at path as a scan package service: its ID, the caller's to free. */
 BSTR add_scan_service(const WCHAR *name, const WCHAR *path);

@@ -49,6 +49,21 @@ void write_file(const WCHAR *path, const char *data)
     CloseHandle(file);
 }
 
+unsigned int count_files(const WCHAR *folder)
+{
+    WCHAR pattern[MAX_PATH];
+    WIN32_FIND_DATAW data;
+    unsigned int count = 0;
+    HANDLE find;
+
+    swprintf(pattern, MAX_PATH, L"%ls\\*", folder);
+    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return 0;
+    do if (!(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) count++;
+    while (FindNextFileW(find, &data));
+    FindClose(find);
+    return count;
+}
+
 BOOL exists(const WCHAR *path)
 {
     return GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES;

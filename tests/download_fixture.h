@@ -42,6 +42,8 @@ void new_id(struct test_package *package, const WCHAR *title);
 void base64_digest(const WCHAR *algorithm, const char *data, WCHAR *text, DWORD chars);
 void write_file(const WCHAR *path, const char *data);
 BOOL exists(const WCHAR *path);
+/* Files (not folders) in folder; 0 when it is not there. */
+unsigned int count_files(const WCHAR *folder);
 void cache_folder(const WCHAR *id, WCHAR *path);
 /* %ProgramData%\OpenWUA\Partial\<id> (or the Partial folder itself), where parts of files wait. */
 void partial_folder(const WCHAR *id, WCHAR *path);

@@ -636,12 +636,6 @@ static void start_clean(void)
 
 static IUpdateSearcher *tiny_searcher(void);
 
-static BOOL alive_objects_freed(void)
-{
-    HRESULT (WINAPI *can_unload)(void) = (void *)GetProcAddress(wuapi_module(), "DllCanUnloadNow");
-
-    return can_unload() == S_OK;
-}
 
 static const CLSID *const classes[] =
 {
@@ -667,7 +661,7 @@ static void every_class_and_what_it_returns(void **state)
         walk(create(classes[i], &IID_IDispatch));
         /* named here, or the leak check would only say that something leaked */
         StringFromGUID2(classes[i], name, ARRAYSIZE(name));
-        if (!alive_objects_freed()) report(L"class", name, "leaves objects alive", S_OK, 0);
+        if (can_unload_now() != S_OK) report(L"class", name, "leaves objects alive", S_OK, 0);
     }
     print_message("%u interfaces walked\n", walked_count);
     start_clean();

@@ -21,19 +21,6 @@
 
 /* --- helpers --- */
 
-static void wait_unloadable(void)
-{
-    HRESULT (WINAPI *can_unload)(void);
-    HMODULE module = wuapi_module();
-    int i;
-
-    /* COM unloads the DLL with the last apartment that loaded it: nothing is left then */
-    if (!module) return;
-    can_unload = (void *)GetProcAddress(module, "DllCanUnloadNow");
-    /* the job's worker lets go of its last references just after it signals */
-    for (i = 0; i < 1000 && can_unload() != S_OK; i++) Sleep(10);
-}
-
 /* Updates with one small file each, taken from a plain path. */
 static void make_packages(struct test_package *packages, unsigned int count, const WCHAR *title)
 {
@@ -340,7 +327,7 @@ static void ansible_typed_callbacks_late_bound_end_inside_completed(void **state
     IDispatch_Release(downloader);
     IDispatch_Release(session);
     IUpdateCollection_Release(updates);
-    wait_unloadable();
+    wait_unloadable(10000);
     callback_done(&progress);
     callback_done(&completed);
     free_packages(packages, 2);
@@ -609,7 +596,7 @@ static void chef_downloader_is_its_own_callback_polled_cleanup_before_end(void *
         IUpdate_Release(update);
     }
     IUpdateCollection_Release(run.updates);
-    wait_unloadable();
+    wait_unloadable(10000);
     free_packages(run.packages, 3);
 }
 
@@ -747,7 +734,7 @@ static void kpbsd_state_is_the_owner_end_on_a_thread_pool_thread_null_progress(v
     IUpdateSession_Release(session);
     SysFreeString(criteria);
     CloseHandle(end.done);
-    wait_unloadable();
+    wait_unloadable(10000);
     callback_done(&completed);
     free_packages(packages, 2);
 }
@@ -858,7 +845,7 @@ static void pssharp_begin_install_inside_the_download_callback(void **state)
     IUpdateCollection_Release(empty);
     IUpdateCollection_Release(updates);
     IUpdateSession_Release(session);
-    wait_unloadable();
+    wait_unloadable(10000);
     callback_done(&progress);
     callback_done(&download_completed);
     callback_done(&install_completed);
@@ -1014,13 +1001,11 @@ static void use_searcher(struct apartment_use *use)
 static BOOL callbacks_let_go(struct apartment_use *use)
 {
     DWORD start = GetTickCount();
-    MSG msg;
 
     while (use->completed.refs != 1 || use->download_progress.refs != 1 || use->download_completed.refs != 1)
     {
         if (GetTickCount() - start > 60000) return FALSE;
-        MsgWaitForMultipleObjects(0, NULL, FALSE, 10, QS_ALLINPUT);
-        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
+        pump_messages(10);
     }
     return TRUE;
 }
@@ -1111,7 +1096,7 @@ static void sta_objects_used_from_mta_and_second_sta_through_proxies(void **stat
     assert_int_equal(sta_thread_id, sta.completed.thread);
     assert_int_equal(sta_thread_id, sta.download_completed.thread);
     assert_int_equal(sta_thread_id, sta.download_progress.thread);
-    wait_unloadable();
+    wait_unloadable(10000);
     apartment_use_done(&mta);
     apartment_use_done(&sta);
     free_packages(packages, 2);

@@ -58,22 +58,6 @@ static void cache_file(const WCHAR *id, const WCHAR *name, WCHAR *path)
     swprintf(path, MAX_PATH, L"%ls\\%ls", folder, name);
 }
 
-/* Files (not folders) in folder. */
-static unsigned int file_count(const WCHAR *folder)
-{
-    WCHAR pattern[MAX_PATH];
-    WIN32_FIND_DATAW data;
-    unsigned int count = 0;
-    HANDLE find;
-
-    swprintf(pattern, MAX_PATH, L"%ls\\*", folder);
-    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return 0;
-    do if (!(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) count++;
-    while (FindNextFileW(find, &data));
-    FindClose(find);
-    return count;
-}
-
 static void http_url(WCHAR *url, const WCHAR *path)
 {
     swprintf(url, 512, L"http://127.0.0.1:%u/%ls", port, path);
@@ -274,7 +258,7 @@ static void file_sources_download_into_the_cache(void **state)
     cache_file(package.id, L"b.txt", path);
     assert_file(path, "content from a plain path");
     cache_folder(package.id, path);
-    assert_int_equal(2, file_count(path));     /* no temporary file left */
+    assert_int_equal(2, count_files(path));     /* no temporary file left */
 
     /* live on the object from before the download, and on a new search's */
     assert_true(is_downloaded(update));
@@ -454,7 +438,7 @@ static void wrong_content_fails_and_leaves_nothing(void **state)
     for (unsigned int i = 0; i < 3; i++)
     {
         cache_folder(packages[i].id, path);
-        assert_int_equal(0, file_count(path));
+        assert_int_equal(0, count_files(path));
         update = item(updates, i);
         assert_false(is_downloaded(update));
         IUpdate_Release(update);
@@ -479,7 +463,7 @@ static void http_errors_are_per_update(void **state)
     assert_update_result(result, 0, WU_E_PT_HTTP_STATUS_NOT_FOUND);
     IDownloadResult_Release(result);
     cache_folder(package.id, path);
-    assert_int_equal(0, file_count(path));
+    assert_int_equal(0, count_files(path));
     IUpdateCollection_Release(updates);
 }
 
@@ -520,7 +504,7 @@ static void unsafe_file_names_are_refused(void **state)
     for (i = 0; i < ARRAYSIZE(names); i++)
     {
         cache_folder(packages[i].id, path);
-        assert_int_equal(0, file_count(path));
+        assert_int_equal(0, count_files(path));
     }
     IUpdateCollection_Release(updates);
 }
@@ -612,7 +596,7 @@ static void resume_after_a_drop(void **state)
     free(log);
     /* the part became the file: nothing waits */
     partial_folder(package.id, folder);
-    assert_int_equal(0, file_count(folder));
+    assert_int_equal(0, count_files(folder));
     IUpdateCollection_Release(updates);
     free(content);
 }
@@ -640,9 +624,9 @@ static void wrong_bytes_over_http(void **state)
     IDownloadResult_Release(result);
     /* nothing left behind: no file, and no part to continue */
     cache_folder(package.id, folder);
-    assert_int_equal(0, file_count(folder));
+    assert_int_equal(0, count_files(folder));
     partial_folder(package.id, folder);
-    assert_int_equal(0, file_count(folder));
+    assert_int_equal(0, count_files(folder));
     update = item(updates, 0);
     assert_false(is_downloaded(update));
     IUpdate_Release(update);
@@ -816,7 +800,7 @@ static void a_resumed_part_is_checked_from_its_start(void **state)
     assert_non_null(strstr(log, expect));
     free(log);
     partial_folder(package.id, folder);
-    assert_int_equal(0, file_count(folder));
+    assert_int_equal(0, count_files(folder));
     free(content);
 }
 
@@ -836,9 +820,9 @@ static void a_wrong_byte_in_a_resumed_part_fails(void **state)
     assert_hr(WU_E_DM_INCORRECTFILEHASH, download_large(&package, name, content, TRUE, NULL));
     assert_int_equal(1, requests_for(name));
     cache_folder(package.id, folder);
-    assert_int_equal(0, file_count(folder));
+    assert_int_equal(0, count_files(folder));
     partial_folder(package.id, folder);
-    assert_int_equal(0, file_count(folder));
+    assert_int_equal(0, count_files(folder));
     free(content);
 }
 
@@ -866,7 +850,7 @@ static void a_part_emptied_by_a_200_is_checked_anew(void **state)
     cache_file(package.id, L"large.bin", path);
     assert_file(path, content);
     partial_folder(package.id, folder);
-    assert_int_equal(0, file_count(folder));
+    assert_int_equal(0, count_files(folder));
     free(garbage);
     free(content);
 }
@@ -888,9 +872,9 @@ static void a_wrong_byte_in_a_large_body_fails(void **state)
     other[LARGE_SIZE / 2] ^= 0x20;
     assert_hr(WU_E_DM_INCORRECTFILEHASH, download_large(&package, name, content, TRUE, other));
     cache_folder(package.id, folder);
-    assert_int_equal(0, file_count(folder));
+    assert_int_equal(0, count_files(folder));
     partial_folder(package.id, folder);
-    assert_int_equal(0, file_count(folder));
+    assert_int_equal(0, count_files(folder));
     /* and the right digests: the same file downloads */
     assert_hr(S_OK, download_large(&package, name, content, TRUE, NULL));
     cache_file(package.id, L"large.bin", path);

@@ -551,15 +551,6 @@ static void updates_are_a_snapshot(void **state)
     free_packages(packages);
 }
 
-/* After a client let go of everything while work ran: the work finishes by itself. */
-static void wait_unloadable(void)
-{
-    HRESULT (WINAPI *can_unload)(void) = (void *)GetProcAddress(wuapi_module(), "DllCanUnloadNow");
-    int i;
-
-    for (i = 0; i < 3000 && can_unload() != S_OK; i++) Sleep(10);
-}
-
 /* How an STA thread waits for its job. */
 enum sta_wait
 {
@@ -585,7 +576,6 @@ struct sta_run
 static void sta_wait_for_callbacks(struct sta_run *run, IDownloadJob *job)
 {
     VARIANT_BOOL done = VARIANT_FALSE;
-    MSG msg;
     int i;
 
     for (i = 0; i < 3000 && (done != VARIANT_TRUE || !run->rec.completed_calls); i++)
@@ -596,8 +586,7 @@ static void sta_wait_for_callbacks(struct sta_run *run, IDownloadJob *job)
             Sleep(10);
             continue;
         }
-        MsgWaitForMultipleObjects(0, NULL, FALSE, 10, QS_ALLINPUT);
-        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
+        pump_messages(10);
     }
 }
 
@@ -845,7 +834,7 @@ static void releasing_everything_early_lets_the_download_finish(void **state)
     IUpdateCollection_Release(updates);
     recorder_done(&rec);
     free_packages(packages);
-    wait_unloadable();
+    wait_unloadable(30000);
 }
 
 struct end_run
@@ -954,7 +943,6 @@ static DWORD WINAPI leaving_sta_thread(void *arg)
     IUpdateDownloader *downloader = NULL;
     IDownloadJob *job = NULL;
     VARIANT none;
-    MSG msg;
     int i;
 
     if (FAILED(CoInitializeEx(NULL, COINIT_APARTMENTTHREADED))) return 1;
@@ -964,11 +952,7 @@ static DWORD WINAPI leaving_sta_thread(void *arg)
         && SUCCEEDED(IUpdateDownloader_put_Updates(downloader, run->updates)))
         run->begin = IUpdateDownloader_BeginDownload(downloader, (IUnknown *)&run->rec.progress_iface, NULL, none,
                                                      &job);
-    for (i = 0; i < 3000 && job && !run->rec.reports; i++)
-    {
-        MsgWaitForMultipleObjects(0, NULL, FALSE, 10, QS_ALLINPUT);
-        while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
-    }
+    for (i = 0; i < 3000 && job && !run->rec.reports; i++) pump_messages(10);
     if (job) IDownloadJob_Release(job);
     if (downloader) IUpdateDownloader_Release(downloader);
     /* not pumping now: the next progress call waits in this thread's queue as the apartment goes */
@@ -1035,7 +1019,7 @@ static void an_sta_that_goes_leaves_no_job_waiting(void **state)
     update = item(updates, 0);
     assert_true(is_downloaded(update));
     IUpdate_Release(update);
-    wait_unloadable();
+    wait_unloadable(30000);
     IUpdateCollection_Release(updates);
     CloseHandle(sta.rec.completed_event);
     free((void *)package.files[0].name);

@@ -234,22 +234,6 @@ static struct fault_package content_package(const WCHAR *name, const char *conte
     return p;
 }
 
-/* Files in a folder (0 when it is not there). */
-static int files_in(const WCHAR *folder)
-{
-    WCHAR pattern[MAX_PATH];
-    WIN32_FIND_DATAW data;
-    HANDLE find;
-    int count = 0;
-
-    swprintf(pattern, MAX_PATH, L"%ls\\*", folder);
-    if ((find = FindFirstFileW(pattern, &data)) == INVALID_HANDLE_VALUE) return 0;
-    do if (!(data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) count++;
-    while (FindNextFileW(find, &data));
-    FindClose(find);
-    return count;
-}
-
 /* TRUE when a 64 KiB file can be written in folder (then it is removed again). */
 static BOOL takes_64k(const WCHAR *folder)
 {
@@ -290,7 +274,7 @@ static void cache_folder_unwritable(const WCHAR *id, const char *content, HRESUL
     assert_hr(expected, hr);
     assert_int_equal(orcFailed, code);
     assert_false(downloaded(updates));
-    assert_int_equal(0, files_in(folder));
+    assert_int_equal(0, count_files(folder));
     IUpdateCollection_Release(updates);
 }
 

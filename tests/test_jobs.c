@@ -126,15 +126,6 @@ static BOOL wait_completed(ISearchJob *job)
     return done == VARIANT_TRUE;
 }
 
-/* After a client let go of everything while work ran: the work finishes by itself. */
-static void wait_unloadable(void)
-{
-    HRESULT (WINAPI *can_unload)(void) = (void *)GetProcAddress(wuapi_module(), "DllCanUnloadNow");
-    int i;
-
-    for (i = 0; i < 1000 && can_unload() != S_OK; i++) Sleep(10);
-}
-
 /* --- a typed callback (ISearchCompletedCallback) --- */
 
 struct callback
@@ -642,7 +633,7 @@ static void releasing_everything_early_lets_the_work_finish(void **state)
     for (i = 0; i < 1000 && cb.refs != 1; i++) Sleep(10);
     assert_int_equal(1, cb.calls);
     assert_int_equal(1, cb.refs);
-    wait_unloadable();
+    wait_unloadable(10000);
 }
 
 static DWORD WINAPI spin(void *stop)
@@ -658,7 +649,6 @@ static DWORD WINAPI spin(void *stop)
  * descheduled just after it wakes End*. */
 static void ended_jobs_leave_nothing_behind(void **state)
 {
-    HRESULT (WINAPI *can_unload)(void);
     IUpdateSearcher *searcher;
     ISearchResult *result;
     HANDLE spinners[8];
@@ -670,7 +660,6 @@ static void ended_jobs_leave_nothing_behind(void **state)
 
     (void)state;
     use_catalog(1);
-    can_unload = (void *)GetProcAddress(wuapi_module(), "DllCanUnloadNow");
     GetSystemInfo(&info);
     count = min(info.dwNumberOfProcessors + 1, ARRAYSIZE(spinners));
     for (j = 0; j < count; j++) assert_non_null(spinners[j] = CreateThread(NULL, 0, spin, &stop, 0, NULL));
@@ -687,7 +676,7 @@ static void ended_jobs_leave_nothing_behind(void **state)
         else assert_true(wait_completed(job));
         ISearchJob_Release(job);
         IUpdateSearcher_Release(searcher);
-        if (can_unload() != S_OK) break;
+        if (can_unload_now() != S_OK) break;
     }
     InterlockedExchange(&stop, 1);
     WaitForMultipleObjects(count, spinners, TRUE, INFINITE);

@@ -286,12 +286,6 @@ static void register_catalog(void)
 
 /* --- the operations --- */
 
-static void pump(void)
-{
-    MSG msg;
-
-    while (PeekMessageW(&msg, NULL, 0, 0, PM_REMOVE)) DispatchMessageW(&msg);
-}
 
 static HRESULT make_object(struct worker *self, REFCLSID clsid, REFIID iid, void **out)
 {
@@ -688,12 +682,12 @@ static DWORD WINAPI worker_thread(void *param)
         InterlockedIncrement(&ops[op]);
         InterlockedIncrement(&progress[self->index]);
         doing[self->index] = "pumping messages";
-        if (self->sta) pump();
+        if (self->sta) pump_messages(0);
     }
     doing[self->index] = "finished";
     if (self->updates) IUpdateCollection_Release(self->updates);
     /* jobs released unended may still call back into this apartment */
-    if (self->sta) for (i = 0; i < 20; i++, Sleep(10)) pump();
+    if (self->sta) for (i = 0; i < 20; i++, Sleep(10)) pump_messages(0);
     CoUninitialize();
     return 0;
 }
@@ -794,12 +788,6 @@ static int check_cache(void)
     return bad;
 }
 
-static BOOL can_unload(void)
-{
-    HRESULT (WINAPI *can_unload_now)(void) = (void *)GetProcAddress(wuapi_module(), "DllCanUnloadNow");
-
-    return can_unload_now && can_unload_now() == S_OK;
-}
 
 static void stress(void **state)
 {
@@ -810,7 +798,7 @@ static void stress(void **state)
     IDownloadResult *result = NULL;
     OperationResultCode code = 0;
     LONG total = 0;
-    int i, waited;
+    int i;
 
     (void)state;
     make_packages();
@@ -867,8 +855,7 @@ static void stress(void **state)
     for (i = 0; i < OP_COUNT; i++) assert_true(ops[i] > 0);
 
     /* jobs released unended finish by themselves; then nothing of them is left */
-    for (waited = 0; waited < 600 && !can_unload(); waited++) Sleep(50);
-    assert_true(can_unload());
+    assert_true(wait_unloadable(30000));
     assert_int_equal(0, check_cache());
     for (i = 0; i < PACKAGES; i++) free(packages[i].content);
 }
